@@ -1,0 +1,44 @@
+"""Who is acting and from where, for the audit log.
+
+The request middleware fills it for web requests; commands and background jobs set it with
+`acting_as`, so an audit entry always names its actor and source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str = ""
+    user_agent: str = ""
+    source: str = "web"  # web, cli, job, api
+
+
+_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("gefeng_request", default=RequestInfo(source="system"))
+
+
+def current() -> RequestInfo:
+    return _current.get()
+
+
+@contextlib.contextmanager
+def acting_from(info: RequestInfo) -> Iterator[None]:
+    token = _current.set(info)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def client_ip(meta: dict, trusted_proxies: list[str]) -> str:
+    """The client's address; X-Forwarded-For is believed only from a configured proxy."""
+    remote = meta.get("REMOTE_ADDR", "") or ""
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and remote in trusted_proxies:
+        return forwarded.split(",")[0].strip()[:45]
+    return remote[:45]

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务（先执行数据库迁移；生产模式下收集静态文件）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=settings.SERVE_BIND, help="监听地址，默认 %(default)s")
+        parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.SERVE_THREADS)
+        parser.add_argument("--no-migrate", action="store_true", help="不执行数据库迁移")
+
+    def handle(self, *args, **opts):
+        if not opts["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        if settings.PRODUCTION:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        from gunicorn.app.base import BaseApplication
+
+        from gefeng.wsgi import application
+
+        bind = opts["bind"]
+
+        class App(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", bind)
+                self.cfg.set("workers", opts["workers"])
+                self.cfg.set("threads", opts["threads"])
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("accesslog", "-")
+                self.cfg.set("timeout", 120)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"歌风平台已启动：http://{bind}/  （按 Ctrl+C 停止）")
+        App().run()

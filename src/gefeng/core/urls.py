@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gefeng.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("figures/", views.figures_view, name="figures"),
+]
+
+urlpatterns += [
+    path("audit/", views.home, name="audit-list"),
+]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from gefeng.core import views as core_views
+
+urlpatterns = [
+    path("", include("gefeng.core.urls")),
+    path("orgs/", include("gefeng.orgs.urls")),
+    path("accounts/", include("gefeng.accounts.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler400 = "gefeng.core.views.error_400"
+handler403 = "gefeng.core.views.error_403"
+handler404 = "gefeng.core.views.error_404"
+handler500 = "gefeng.core.views.error_500"
