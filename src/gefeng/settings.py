@@ -37,7 +37,8 @@ PRODUCTION = env_bool("GEFENG_PRODUCTION", False)
 DEBUG = env_bool("GEFENG_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise EnvError("生产模式下不能开启调试：请删除 GEFENG_DEBUG 或设为 false。 (GEFENG_DEBUG must be off in production)")
-TESTING = env_bool("GEFENG_TESTING", False)
+# pytest sets PYTEST_VERSION before it loads Django; GEFENG_TESTING forces it elsewhere.
+TESTING = env_bool("GEFENG_TESTING", "PYTEST_VERSION" in os.environ)
 
 DATA_DIR = Path(env_str("GEFENG_DATA_DIR", str(REPO_DIR / "data"))).expanduser().resolve()
 try:

@@ -1,0 +1,97 @@
+"""Walk every URL pattern with every persona: no view without a permission check, no leak.
+
+For each URL: anonymous visitors are sent to the login page (unless the URL is public); the
+personas the matrix allows get success; every other persona gets 403 or 404; methods a view
+does not accept give 405; and no page shown to a persona outside the outsider's scope contains
+the outsider's name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import tests
+from tests.conftest import OUTSIDER_MARK, PERSONAS
+from tests.matrix import ALL_PERSONAS, SEES_OUTSIDER, Case
+
+SKIP_PREFIXES = ("static/",)
+
+
+def _collect(resolver: URLResolver | None = None, namespace: str = "", prefix: str = "") -> dict[str, str]:
+    resolver = resolver or get_resolver()
+    out: dict[str, str] = {}
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            out |= _collect(p, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            out[f"{namespace}{p.name}"] = prefix + str(p.pattern)
+    return out
+
+
+def _matrix() -> dict[str, Case]:
+    cases: dict[str, Case] = {}
+    for info in pkgutil.walk_packages(tests.__path__, "tests."):
+        if info.name.endswith(".urls_matrix"):
+            cases |= importlib.import_module(info.name).MATRIX
+    return cases
+
+
+URLS = {k: v for k, v in _collect().items() if not v.startswith(SKIP_PREFIXES)}
+MATRIX = _matrix()
+
+
+def test_every_url_has_a_case():
+    missing = sorted(set(URLS) - set(MATRIX))
+    assert not missing, f"URLs without a permission case in tests/<app>/urls_matrix.py: {missing}"
+    stale = sorted(set(MATRIX) - set(URLS))
+    assert not stale, f"cases for URLs that no longer exist: {stale}"
+
+
+def test_matrix_names_known_personas():
+    assert set(PERSONAS) == ALL_PERSONAS
+    for name, case in MATRIX.items():
+        assert case.ok <= ALL_PERSONAS, name
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous(name, tree, personas, client):
+    case = MATRIX[name]
+    url = reverse(name, kwargs=case.kwargs(tree, personas))
+    method = "get" if "GET" in case.methods else "post"
+    response = getattr(client, method)(url)
+    if case.public:
+        assert response.status_code in case.success | {200, 302}
+    else:
+        assert response.status_code == 302, (name, response.status_code)
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("persona", sorted(ALL_PERSONAS))
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_persona(name, persona, tree, personas, login_as):
+    case = MATRIX[name]
+    client = login_as(persona)
+    url = reverse(name, kwargs=case.kwargs(tree, personas))
+    method = "get" if "GET" in case.methods else "post"
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, case.data(tree, personas))
+    if case.public and persona not in case.ok:
+        pass  # public pages (the login page) may redirect a logged-in user anywhere
+    elif persona in case.ok:
+        assert response.status_code in case.success, (name, persona, response.status_code)
+    else:
+        assert response.status_code in (403, 404), (name, persona, response.status_code)
+    if persona not in SEES_OUTSIDER and response.status_code == 200:
+        body = response.content.decode("utf-8", "replace")
+        assert OUTSIDER_MARK not in body, f"{name} shows the outsider's data to {persona}"
+    for other in {"GET", "POST", "PUT", "DELETE"} - set(case.methods):
+        if persona in case.ok:
+            r = client.generic(other, url)
+            assert r.status_code == 405, (name, persona, other, r.status_code)
