@@ -40,7 +40,7 @@ if PRODUCTION and DEBUG:
 # pytest sets PYTEST_VERSION before it loads Django; GEFENG_TESTING forces it elsewhere.
 TESTING = env_bool("GEFENG_TESTING", "PYTEST_VERSION" in os.environ)
 
-DATA_DIR = Path(env_str("GEFENG_DATA_DIR", str(REPO_DIR / "data"))).expanduser().resolve()
+DATA_DIR = Path(env_str("GEFENG_DATA_DIR") or str(REPO_DIR / "data")).expanduser().resolve()
 try:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 except OSError as exc:

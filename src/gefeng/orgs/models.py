@@ -141,7 +141,7 @@ class OrgNode(models.Model):
         indexes = [
             models.Index(fields=["kind", "path"], name="orgnode_kind_path"),
             models.Index(fields=["name"], name="orgnode_name"),
-            models.Index(fields=["parent", "name"], name="orgnode_parent_name"),
+            models.Index(fields=["parent", "path"], name="orgnode_parent_path"),
         ]
 
     def __str__(self) -> str:

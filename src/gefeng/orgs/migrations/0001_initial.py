@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '组织',
                 'verbose_name_plural': '组织',
                 'ordering': ['path'],
-                'indexes': [models.Index(fields=['kind', 'path'], name='orgnode_kind_path'), models.Index(fields=['name'], name='orgnode_name'), models.Index(fields=['parent', 'name'], name='orgnode_parent_name')],
+                'indexes': [models.Index(fields=['kind', 'path'], name='orgnode_kind_path'), models.Index(fields=['name'], name='orgnode_name'), models.Index(fields=['parent', 'path'], name='orgnode_parent_path')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='orgnode_code_unique')],
             },
         ),

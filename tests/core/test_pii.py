@@ -1,0 +1,46 @@
+import pytest
+from django.db import connection
+
+from gefeng.core import pii
+
+
+def test_round_trip_and_random_nonce():
+    a, b = pii.encrypt("13812345678"), pii.encrypt("13812345678")
+    assert a != b and a.startswith("g1:")
+    assert pii.decrypt(a) == "13812345678"
+
+
+def test_tampered_ciphertext_is_refused():
+    token = pii.encrypt("320322199001010011")
+    broken = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(Exception):  # noqa: B017  (cryptography raises InvalidTag)
+        pii.decrypt(broken)
+
+
+def test_blind_index_is_keyed_and_stable(settings):
+    first = pii.blind_index("11010519491231002X")
+    assert first == pii.blind_index("11010519491231002X")
+    assert len(first) == 64
+    settings.PII_KEY = b"k" * 32
+    pii._subkey.cache_clear()
+    try:
+        assert pii.blind_index("11010519491231002X") != first
+    finally:
+        pii._subkey.cache_clear()
+
+
+def test_masks():
+    assert pii.mask_id_number("32032219900101123X") == "320322********123X"
+    assert pii.mask_phone("13812345678") == "138****5678"
+    assert pii.mask_phone("") == ""
+
+
+def test_phone_is_encrypted_at_rest(tree):
+    from gefeng.orgs.models import OrgNode
+
+    OrgNode.objects.filter(pk=tree.xinge.pk).update(contact_phone="13812345678")
+    with connection.cursor() as cur:
+        cur.execute("SELECT contact_phone FROM orgs_orgnode WHERE id = %s", [tree.xinge.pk])
+        raw = cur.fetchone()[0]
+    assert raw.startswith("g1:") and "13812345678" not in raw
+    assert OrgNode.objects.get(pk=tree.xinge.pk).contact_phone == "13812345678"
