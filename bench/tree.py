@@ -23,10 +23,34 @@ from pathlib import Path
 def setup(postgres: bool) -> None:
     if postgres:
         url = "postgres://postgres@127.0.0.1:5432/gefeng_bench"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc",
-                        "DROP DATABASE IF EXISTS gefeng_bench"], check=True)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc",
-                        "CREATE DATABASE gefeng_bench"], check=True)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "test",
+                "-qc",
+                "DROP DATABASE IF EXISTS gefeng_bench",
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                "test",
+                "-qc",
+                "CREATE DATABASE gefeng_bench",
+            ],
+            check=True,
+        )
         os.environ["GEFENG_DATABASE_URL"] = url
     data = tempfile.mkdtemp(prefix="gefeng-bench-")
     os.environ["GEFENG_DATA_DIR"] = data
@@ -43,13 +67,14 @@ def setup(postgres: bool) -> None:
 def build(nodes: int) -> dict:
     from gefeng.orgs.models import Kind, OrgNode, segment
 
-    rows: list[OrgNode] = []
     county = OrgNode(path=segment(1), depth=1, kind=Kind.COUNTY, name="沛县", code="320322")
     county.save()
     towns = []
     n_towns = 18
     for t in range(1, n_towns + 1):
-        towns.append(OrgNode(parent=county, path=county.path + segment(t), depth=2, kind=Kind.TOWN, name=f"镇{t}"))
+        towns.append(
+            OrgNode(parent=county, path=county.path + segment(t), depth=2, kind=Kind.TOWN, name=f"镇{t}")
+        )
     OrgNode.objects.bulk_create(towns)
     towns = list(OrgNode.objects.filter(kind=Kind.TOWN).order_by("path"))
     per_ent = 4  # enterprise, union, two teams
@@ -59,8 +84,17 @@ def build(nodes: int) -> dict:
     for i in range(n_ent):
         town = towns[i % n_towns]
         k = i // n_towns + 1
-        batch.append(OrgNode(parent=town, path=town.path + segment(k), depth=3, kind=Kind.ENTERPRISE,
-                             name=f"徐州测试{i}机械制造有限公司", industry="C", employee_count=(i % 500) + 5))
+        batch.append(
+            OrgNode(
+                parent=town,
+                path=town.path + segment(k),
+                depth=3,
+                kind=Kind.ENTERPRISE,
+                name=f"徐州测试{i}机械制造有限公司",
+                industry="C",
+                employee_count=(i % 500) + 5,
+            )
+        )
         if len(batch) >= 5000:
             OrgNode.objects.bulk_create(batch)
             batch = []
@@ -71,7 +105,9 @@ def build(nodes: int) -> dict:
         OrgNode.objects.filter(pk=town.pk).update(last_child=n)
     batch = []
     for ent in OrgNode.objects.filter(kind=Kind.ENTERPRISE).iterator(chunk_size=5000):
-        batch.append(OrgNode(parent=ent, path=ent.path + segment(1), depth=4, kind=Kind.UNION, name=f"{ent.name}工会"))
+        batch.append(
+            OrgNode(parent=ent, path=ent.path + segment(1), depth=4, kind=Kind.UNION, name=f"{ent.name}工会")
+        )
         if len(batch) >= 5000:
             OrgNode.objects.bulk_create(batch)
             batch = []
@@ -80,7 +116,9 @@ def build(nodes: int) -> dict:
     batch = []
     for uni in OrgNode.objects.filter(kind=Kind.UNION).iterator(chunk_size=5000):
         for j in (1, 2):
-            batch.append(OrgNode(parent=uni, path=uni.path + segment(j), depth=5, kind=Kind.TEAM, name=f"班组{j}"))
+            batch.append(
+                OrgNode(parent=uni, path=uni.path + segment(j), depth=5, kind=Kind.TEAM, name=f"班组{j}")
+            )
         if len(batch) >= 5000:
             OrgNode.objects.bulk_create(batch)
             batch = []
@@ -148,8 +186,9 @@ def main() -> None:
     def subtree_cte():
         with connection.cursor() as cur:
             cur.execute(
-                f"WITH RECURSIVE sub(id) AS (SELECT id FROM {table} WHERE id = %s "  # noqa: S608
-                f"UNION ALL SELECT n.id FROM {table} n JOIN sub ON n.parent_id = sub.id) SELECT COUNT(*) FROM sub",
+                f"WITH RECURSIVE sub(id) AS (SELECT id FROM {table} WHERE id = %s "
+                f"UNION ALL SELECT n.id FROM {table} n JOIN sub ON n.parent_id = sub.id) "
+                "SELECT COUNT(*) FROM sub",
                 [town.pk],
             )
             cur.fetchone()
@@ -182,6 +221,7 @@ def main() -> None:
         services.orgnode_move(actor=admin, node=ent, new_parent=other)
     per = (time.perf_counter() - t0) * 1000 / len(movers)
     print(f"{'move an enterprise subtree (audited), per move':48} {per:9.2f}")
+
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 import pytest
 from django.test import Client
 
@@ -48,13 +47,29 @@ def _build_tree() -> Tree:
 
     county = make(None, Kind.COUNTY, "沛县", code="320322")
     longgu = make(county, Kind.TOWN, "龙固镇", code="320322106")
-    xinge = make(longgu, Kind.ENTERPRISE, "徐州新格灌溉设备有限公司", short_name="新格灌溉",
-                 code="91320322710000005C", industry="C", ownership="private", employee_count=320)
+    xinge = make(
+        longgu,
+        Kind.ENTERPRISE,
+        "徐州新格灌溉设备有限公司",
+        short_name="新格灌溉",
+        code="91320322710000005C",
+        industry="C",
+        ownership="private",
+        employee_count=320,
+    )
     xinge_union = make(xinge, Kind.UNION, "徐州新格灌溉设备有限公司工会委员会", short_name="新格灌溉工会")
     xinge_team = make(xinge_union, Kind.TEAM, "装配一班")
     yangtun = make(county, Kind.TOWN, "杨屯镇", code="320322107")
-    henghui = make(yangtun, Kind.ENTERPRISE, "徐州恒辉编织机械有限公司", short_name="恒辉编织",
-                   code="91320322710079198U", industry="C", ownership="private", employee_count=180)
+    henghui = make(
+        yangtun,
+        Kind.ENTERPRISE,
+        "徐州恒辉编织机械有限公司",
+        short_name="恒辉编织",
+        code="91320322710079198U",
+        industry="C",
+        ownership="private",
+        employee_count=180,
+    )
     henghui_union = make(henghui, Kind.UNION, "恒辉编织机械工会委员会", short_name="恒辉编织工会")
     hrss = make(county, Kind.MEMBER_UNIT, "沛县人力资源和社会保障局", short_name="县人社局")
     kejiju = make(county, Kind.MEMBER_UNIT, "沛县科学技术局", short_name="县科技局")
@@ -87,8 +102,14 @@ def personas(tree):
     users = {}
     for name, (roles, org_attr, superuser) in PERSONAS.items():
         users[name] = services.user_create(
-            actor=None, username=name, name=f"{name}测试", org=getattr(tree, org_attr), password=PASSWORD,
-            roles=roles, superuser=superuser, must_change=False,
+            actor=None,
+            username=name,
+            name=f"{name}测试",
+            org=getattr(tree, org_attr),
+            password=PASSWORD,
+            roles=roles,
+            superuser=superuser,
+            must_change=False,
         )
     return users
 

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ALL_PERSONAS = frozenset({"sysadmin", "county", "liaison", "town", "chair", "outsider", "auditor", "security", "worker"})
+ALL_PERSONAS = frozenset(
+    {"sysadmin", "county", "liaison", "town", "chair", "outsider", "auditor", "security", "worker"}
+)
 # Personas whose scope covers the outsider's enterprise (恒辉编织).
 SEES_OUTSIDER = frozenset({"sysadmin", "county", "auditor", "outsider"})
 
@@ -32,6 +34,9 @@ class Case:
     success: frozenset[int] = frozenset({200})
     # POST data for post-only URLs.
     data: Callable[[Any, dict[str, Any]], dict[str, Any]] = field(default=lambda t, p: {})
+    # A REST API endpoint: called with the persona's bearer token instead of a session
+    # (anonymous → 401; a persona without the API permission → 401 as well).
+    api: bool = False
 
 
 def ok(*names: str) -> frozenset[str]:

@@ -1,12 +1,12 @@
 """`gefeng`: the one command for a server administrator.
 
-    gefeng serve            start the web server (gunicorn; migrations and static files first)
-    gefeng demo             load or reset the demo county (idempotent)
-    gefeng createadmin      create a system, security or audit administrator
-    gefeng figures --year Y the county's figures of a year, as JSON
-    gefeng genkey           print new values for GEFENG_SECRET_KEY and GEFENG_PII_KEY
-    gefeng check --deploy   Django's deployment checks plus gefeng's own
-    gefeng <any Django management command>
+gefeng serve            start the web server (gunicorn; migrations and static files first)
+gefeng demo             load or reset the demo county (idempotent)
+gefeng createadmin      create a system, security or audit administrator
+gefeng figures --year Y the county's figures of a year, as JSON
+gefeng genkey           print new values for GEFENG_SECRET_KEY and GEFENG_PII_KEY
+gefeng check --deploy   Django's deployment checks plus gefeng's own
+gefeng <any Django management command>
 """
 
 from __future__ import annotations

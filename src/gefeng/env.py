@@ -75,6 +75,7 @@ def env_choice(
     value = env_str(name, default, environ)
     if value not in choices:
         raise EnvError(
-            f"环境变量 {name}={value!r} 无效：应为 {' / '.join(choices)} 之一。 ({name} must be one of {choices})"
+            f"环境变量 {name}={value!r} 无效：应为 {' / '.join(choices)} 之一。"
+            f" ({name} must be one of {choices})"
         )
     return value

@@ -36,7 +36,9 @@ _load_dotenv(Path(os.environ.get("GEFENG_ENV_FILE", REPO_DIR / ".env")))
 PRODUCTION = env_bool("GEFENG_PRODUCTION", False)
 DEBUG = env_bool("GEFENG_DEBUG", False)
 if PRODUCTION and DEBUG:
-    raise EnvError("生产模式下不能开启调试：请删除 GEFENG_DEBUG 或设为 false。 (GEFENG_DEBUG must be off in production)")
+    raise EnvError(
+        "生产模式下不能开启调试：请删除 GEFENG_DEBUG 或设为 false。 (GEFENG_DEBUG must be off in production)"
+    )
 # pytest sets PYTEST_VERSION before it loads Django; GEFENG_TESTING forces it elsewhere.
 TESTING = env_bool("GEFENG_TESTING", "PYTEST_VERSION" in os.environ)
 
@@ -59,10 +61,14 @@ def _secret_from_file(name: str, make: str) -> str:
 SECRET_KEY = env_str("GEFENG_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise EnvError("生产模式必须设置 GEFENG_SECRET_KEY（至少 50 个随机字符）。 (GEFENG_SECRET_KEY is required)")
+        raise EnvError(
+            "生产模式必须设置 GEFENG_SECRET_KEY（至少 50 个随机字符）。 (GEFENG_SECRET_KEY is required)"
+        )
     SECRET_KEY = _secret_from_file("secret_key", secrets.token_urlsafe(50))
 if PRODUCTION and len(SECRET_KEY) < 50:
-    raise EnvError("GEFENG_SECRET_KEY 太短：生产模式至少 50 个字符。 (GEFENG_SECRET_KEY must be ≥ 50 characters)")
+    raise EnvError(
+        "GEFENG_SECRET_KEY 太短：生产模式至少 50 个字符。 (GEFENG_SECRET_KEY must be ≥ 50 characters)"
+    )
 
 # Personal-data key: 32 bytes, base64. Separate from SECRET_KEY so rotating one never exposes the other.
 _pii_key = env_str("GEFENG_PII_KEY")
@@ -78,7 +84,9 @@ try:
 except ValueError:
     raise EnvError("GEFENG_PII_KEY 不是有效的 base64。 (GEFENG_PII_KEY must be base64)") from None
 if len(PII_KEY) != 32:
-    raise EnvError(f"GEFENG_PII_KEY 应为 32 字节，实际 {len(PII_KEY)} 字节。 (GEFENG_PII_KEY must decode to 32 bytes)")
+    raise EnvError(
+        f"GEFENG_PII_KEY 应为 32 字节，实际 {len(PII_KEY)} 字节。 (GEFENG_PII_KEY must decode to 32 bytes)"
+    )
 if _pii_key == SECRET_KEY:
     raise EnvError("GEFENG_PII_KEY 不能与 GEFENG_SECRET_KEY 相同。 (the two keys must differ)")
 
@@ -98,9 +106,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "gefeng.core",
     "gefeng.orgs",
     "gefeng.accounts",
+    "gefeng.api",
 ]
 
 MIDDLEWARE = [
@@ -213,8 +223,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "media"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -225,6 +239,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_MB = env_int("GEFENG_UPLOAD_MAX_MB", 50, minimum=1)
+API_TOKEN_DAYS = env_int("GEFENG_API_TOKEN_DAYS", 180, minimum=1, maximum=366)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -1,11 +1,14 @@
 from django.urls import include, path
 
+from gefeng.api.api import api
 from gefeng.core import views as core_views
 
 urlpatterns = [
     path("", include("gefeng.core.urls")),
     path("orgs/", include("gefeng.orgs.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
+    path("api/", include("gefeng.api.urls")),
+    path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

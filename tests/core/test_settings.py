@@ -73,8 +73,11 @@ def test_production_with_keys_starts(tmp_path):
     import base64
 
     result = _start(
-        tmp_path, GEFENG_PRODUCTION="true", GEFENG_SECRET_KEY="s" * 60,
-        GEFENG_PII_KEY=base64.b64encode(b"p" * 32).decode(), GEFENG_ALLOWED_HOSTS="gefeng.pei.gov",
+        tmp_path,
+        GEFENG_PRODUCTION="true",
+        GEFENG_SECRET_KEY="s" * 60,
+        GEFENG_PII_KEY=base64.b64encode(b"p" * 32).decode(),
+        GEFENG_ALLOWED_HOSTS="gefeng.pei.gov",
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()

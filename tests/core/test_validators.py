@@ -106,7 +106,9 @@ class TestUscc:
 
 
 class TestOthers:
-    @pytest.mark.parametrize("value", ["13812345678", "+86 138 1234 5678", "8613812345678", "138-1234-5678", 13812345678.0])
+    @pytest.mark.parametrize(
+        "value", ["13812345678", "+86 138 1234 5678", "8613812345678", "138-1234-5678", 13812345678.0]
+    )
     def test_mobile_forms(self, value):
         assert normalize_mobile(value) == "13812345678"
 

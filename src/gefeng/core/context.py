@@ -19,11 +19,18 @@ class RequestInfo:
     source: str = "web"  # web, cli, job, api
 
 
-_current: contextvars.ContextVar[RequestInfo] = contextvars.ContextVar("gefeng_request", default=RequestInfo(source="system"))
+_SYSTEM = RequestInfo(source="system")
+_current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("gefeng_request", default=None)
 
 
 def current() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _SYSTEM
+
+
+def set_source(source: str) -> None:
+    """Relabel the rest of this request (the API marks its calls "api")."""
+    info = current()
+    _current.set(RequestInfo(ip=info.ip, user_agent=info.user_agent, source=source))
 
 
 @contextlib.contextmanager

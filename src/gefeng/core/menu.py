@@ -33,25 +33,42 @@ class Section:
 
 
 MENU: list[Section] = [
-    Section("orgs", _("组织与会员"), "diagram-3", [
-        Item(_("组织架构"), "orgs:tree", "orgs.view", "diagram-3"),
-        Item(_("组织名录"), "orgs:node-list", "orgs.view", "list-ul"),
-        Item(_("我的信息"), "accounts:profile", "self.view", "person"),
-    ], planned=_("实名制会员、会员接转")),
+    Section(
+        "orgs",
+        _("组织与会员"),
+        "diagram-3",
+        [
+            Item(_("组织架构"), "orgs:tree", "orgs.view", "diagram-3"),
+            Item(_("组织名录"), "orgs:node-list", "orgs.view", "list-ul"),
+            Item(_("我的信息"), "accounts:profile", "self.view", "person"),
+        ],
+        planned=_("实名制会员、会员接转"),
+    ),
     Section("lead", _("引领聚魂"), "flag", planned=_("学习答题通报、劳模创新支部、职工书屋")),
     Section("grow", _("成长聚能"), "mortarboard", planned=_("名师高徒、五小创新、技能竞赛、人才申报")),
     Section("share", _("共享聚心"), "heart", planned=_("集体合同、劳动争议调解、困难帮扶、劳模津贴")),
     Section("sync", _("同频聚效"), "people", planned=_("责任清单、督办、联席会议、年终考评、选树表彰")),
-    Section("reports", _("统计报表"), "bar-chart", [
-        Item(_("年度数据"), "core:figures", "figures.view", "table"),
-    ]),
-    Section("system", _("系统管理"), "gear", [
-        Item(_("用户与授权"), "accounts:user-list", "accounts.view", "people"),
-        Item(_("在线会话"), "accounts:session-list", "sessions.manage", "broadcast"),
-        Item(_("登录日志"), "accounts:loginevent-list", "loginlog.view", "box-arrow-in-right"),
-        Item(_("审计日志"), "core:audit-list", "audit.view", "journal-text"),
-        Item(_("账号安全"), "accounts:profile", None, "shield-lock"),
-    ]),
+    Section(
+        "reports",
+        _("统计报表"),
+        "bar-chart",
+        [
+            Item(_("年度数据"), "core:figures", "figures.view", "table"),
+        ],
+    ),
+    Section(
+        "system",
+        _("系统管理"),
+        "gear",
+        [
+            Item(_("用户与授权"), "accounts:user-list", "accounts.view", "people"),
+            Item(_("在线会话"), "accounts:session-list", "sessions.manage", "broadcast"),
+            Item(_("登录日志"), "accounts:loginevent-list", "loginlog.view", "box-arrow-in-right"),
+            Item(_("审计日志"), "core:audit-list", "audit.view", "journal-text"),
+            Item(_("接口令牌"), "apitokens:token-list", "api.use", "key"),
+            Item(_("账号安全"), "accounts:profile", None, "shield-lock"),
+        ],
+    ),
 ]
 
 
@@ -66,9 +83,14 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
             items.append({"label": item.label, "url": url, "icon": item.icon, "active": path.startswith(url)})
         if section.items and not items:
             continue
-        out.append({
-            "key": section.key, "label": section.label, "icon": section.icon, "items": items,
-            "planned": section.planned if not section.items else "",
-            "open": any(i["active"] for i in items),
-        })
+        out.append(
+            {
+                "key": section.key,
+                "label": section.label,
+                "icon": section.icon,
+                "items": items,
+                "planned": section.planned if not section.items else "",
+                "open": any(i["active"] for i in items),
+            }
+        )
     return out

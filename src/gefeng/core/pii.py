@@ -85,7 +85,7 @@ class EncryptedCharField(models.TextField):
 
     description = "Encrypted text"
 
-    def from_db_value(self, value, expression, connection):  # noqa: ARG002
+    def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
         return decrypt(value)

@@ -143,9 +143,7 @@ def scope_q(actor: Any, model: type[models.Model], perm: str) -> Q | None:
 def permitted(actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm: str) -> models.QuerySet[M]:
     """The rows the actor may act on under `perm` (empty when nothing is allowed)."""
     qs = (
-        queryset_or_model._default_manager.all()
-        if isinstance(queryset_or_model, type)
-        else queryset_or_model
+        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     )
     q = scope_q(actor, qs.model, perm)
     if q is None:
@@ -159,13 +157,17 @@ def visible(actor: Any, queryset_or_model: type[M] | models.QuerySet[M]) -> mode
     r = _rules.get(model)
     if r is None:
         perm = "__unregistered__"
-        return permitted(actor, queryset_or_model, perm) if getattr(actor, "is_superuser", False) else (
-            model._default_manager.none()
+        return (
+            permitted(actor, queryset_or_model, perm)
+            if getattr(actor, "is_superuser", False)
+            else (model._default_manager.none())
         )
     return permitted(actor, queryset_or_model, r.view)
 
 
-def get_or_404(actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm: str | None = None, **lookup: Any) -> M:
+def get_or_404(
+    actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm: str | None = None, **lookup: Any
+) -> M:
     """Fetch one object for a view or service.
 
     Outside the actor's sight → 404 (the object's existence is not revealed); visible but
