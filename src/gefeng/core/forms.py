@@ -4,11 +4,12 @@ from django import forms
 
 
 class StyledFormMixin:
-    """Give every widget its Bootstrap class and mark fields with errors as invalid."""
+    """Give every widget its Bootstrap class; fields with errors are marked invalid when the
+    errors are added (during validation or by a service), never by validating early."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -16,12 +17,18 @@ class StyledFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+    def add_error(self, field, error):
+        super().add_error(field, error)  # type: ignore[misc]
+        for name in list(self._errors or {}):  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
 class DateInput(forms.DateInput):

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from gefeng.core import scope
-from gefeng.orgs.models import Kind, OrgNode, OrgNodeQuerySet
+from gefeng.orgs.models import ALLOWED_CHILDREN, Kind, OrgNode, OrgNodeQuerySet
 
 SORTS = {
     "path": ("path",),
@@ -38,15 +38,28 @@ def roots_for(actor: Any) -> list[OrgNode]:
 
 def children(actor: Any, node: OrgNode, *, offset: int = 0, limit: int = 200) -> tuple[list[OrgNode], bool]:
     """One page of a node's children, and whether more follow (no COUNT of the whole level)."""
-    rows = list(
-        visible_nodes(actor).filter(parent=node).order_by("path")[offset : offset + limit + 1]
-    )
-    has_children = set(
-        OrgNode.objects.filter(parent__in=[r.pk for r in rows[:limit]]).values_list("parent_id", flat=True).distinct()
-    )
-    for r in rows:
-        r.has_children = r.pk in has_children  # type: ignore[attr-defined]
+    rows = list(visible_nodes(actor).filter(parent=node).order_by("path")[offset : offset + limit + 1])
+    mark_has_children(actor, rows[:limit])
     return rows[:limit], len(rows) > limit
+
+
+def mark_has_children(actor: Any, nodes: list[OrgNode]) -> list[OrgNode]:
+    """Set `has_children` on each node: whether the actor sees at least one child (one query)."""
+    parents = set(
+        visible_nodes(actor)
+        .filter(parent__in=[n.pk for n in nodes])
+        .order_by()  # the default ordering by path would join the DISTINCT and force a sort
+        .values_list("parent_id", flat=True)
+        .distinct()
+    )
+    for n in nodes:
+        n.has_children = n.pk in parents  # type: ignore[attr-defined]
+    return nodes
+
+
+def visible_ancestors(actor: Any, node: OrgNode) -> list[OrgNode]:
+    """The node's ancestors the actor may see, root first (breadcrumbs without leaking names)."""
+    return list(visible_nodes(actor).filter(pk__in=node.ancestors().values("pk")).order_by("path"))
 
 
 @dataclass
@@ -112,5 +125,25 @@ def search_nodes(actor: Any, term: str, *, limit: int = 20) -> list[OrgNode]:
     return list(
         visible_nodes(actor)
         .filter(Q(name__contains=term) | Q(short_name__contains=term) | Q(code=term.upper()))
+        .order_by("depth", "path")[:limit]
+    )
+
+
+def parent_kinds_for(kind: str) -> set[str]:
+    """The kinds of node a node of `kind` may hang under."""
+    return {parent for parent, allowed in ALLOWED_CHILDREN.items() if kind in allowed}
+
+
+def move_targets(actor: Any, node: OrgNode, term: str, *, limit: int = 20) -> list[OrgNode]:
+    """Nodes `node` could be moved under: the actor may change them, their kind accepts the node's
+    kind, and they are not the node itself or one of its descendants."""
+    term = term.strip()
+    if not term:
+        return []
+    return list(
+        scope.permitted(actor, OrgNode, "orgs.change")
+        .filter(Q(name__contains=term) | Q(short_name__contains=term) | Q(code=term.upper()))
+        .filter(kind__in=parent_kinds_for(node.kind))
+        .exclude(scope.subtree_q("", node.path))
         .order_by("depth", "path")[:limit]
     )

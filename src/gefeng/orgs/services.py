@@ -15,8 +15,18 @@ from gefeng.core.validators import normalize_mobile, normalize_region_code, norm
 from gefeng.orgs.models import ALLOWED_CHILDREN, Kind, OrgNode, segment
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "code", "industry", "ownership", "employee_count", "union_founded_on",
-    "valid_from", "valid_to", "address", "contact_name", "contact_phone",
+    "name",
+    "short_name",
+    "code",
+    "industry",
+    "ownership",
+    "employee_count",
+    "union_founded_on",
+    "valid_from",
+    "valid_to",
+    "address",
+    "contact_name",
+    "contact_phone",
 )
 
 
@@ -74,7 +84,12 @@ def _validate(kind: str, data: dict[str, Any], *, instance: OrgNode | None = Non
 
 def _next_child_path(parent: OrgNode | None) -> str:
     if parent is None:
-        last = OrgNode.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
+        last = (
+            OrgNode.objects.filter(parent__isnull=True)
+            .order_by("-path")
+            .values_list("path", flat=True)
+            .first()
+        )
         n = int(last, 36) + 1 if last else 1
         return segment(n)
     # Lock the parent row so two concurrent inserts cannot take the same number.
@@ -84,7 +99,9 @@ def _next_child_path(parent: OrgNode | None) -> str:
 
 
 @transaction.atomic
-def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any) -> OrgNode:
+def orgnode_create(
+    *, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any
+) -> OrgNode:
     """Create a node under `parent` (None only for the county root, by the system administrator)."""
     if kind not in Kind.values:
         raise ValidationError({"kind": ["组织类型无效。"]})
@@ -98,15 +115,21 @@ def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: b
             raise ValidationError(
                 {"kind": [f"“{parent.get_kind_display()}”下不能建立“{Kind(kind).label}”。"]}
             )
-    clean = _validate(kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")})
-    node = OrgNode(parent=parent, kind=kind, path=_next_child_path(parent), depth=(parent.depth + 1) if parent else 1)
+    clean = _validate(
+        kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")}
+    )
+    node = OrgNode(
+        parent=parent, kind=kind, path=_next_child_path(parent), depth=(parent.depth + 1) if parent else 1
+    )
     for key, value in clean.items():
         if value is not None:
             setattr(node, key, value)
     node.save()
     if audit_it:
         audit.record(
-            actor=actor, action="orgs.node.created", obj=node,
+            actor=actor,
+            action="orgs.node.created",
+            obj=node,
             changes={k: v for k, v in clean.items() if v not in (None, "")} | {"kind": kind},
         )
     return node
@@ -156,7 +179,9 @@ def orgnode_move(*, actor: Any, node: OrgNode, new_parent: OrgNode) -> OrgNode:
     OrgNode.objects.filter(pk=node.pk).update(parent=new_parent)
     node.refresh_from_db()
     audit.record(
-        actor=actor, action="orgs.node.moved", obj=node,
+        actor=actor,
+        action="orgs.node.moved",
+        obj=node,
         changes={"parent": [str(old_parent), str(new_parent)], "path": [old_path, new_path]},
     )
     return node
@@ -175,7 +200,18 @@ def orgnode_close(*, actor: Any, node: OrgNode, on: dt.date, reason: str) -> Org
     node.valid_to = on
     node.save(update_fields=["valid_to", "updated_at"])
     audit.record(
-        actor=actor, action="orgs.node.closed", obj=node,
+        actor=actor,
+        action="orgs.node.closed",
+        obj=node,
         changes={"valid_to": [before, on], "reason": reason.strip()},
     )
     return node
+
+
+def orgnode_reveal_phone(*, actor: Any, node: OrgNode) -> str:
+    """Show a node's full contact phone to someone who may change the node; each look is audited."""
+    scope.require(actor, node, "orgs.change")
+    phone = node.contact_phone or ""
+    if phone:
+        audit.record(actor=actor, action="orgs.node.phone_revealed", obj=node)
+    return phone
