@@ -105,7 +105,12 @@ class OrgNode(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField(_("层级"), default=1)
@@ -114,7 +119,9 @@ class OrgNode(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     code = models.CharField(
-        _("代码"), max_length=18, blank=True,
+        _("代码"),
+        max_length=18,
+        blank=True,
         help_text=_("行政区划代码，或统一社会信用代码（工会可填 81 开头的工会代码）"),
     )
     industry = models.CharField(_("行业门类"), max_length=1, choices=Industry.choices, blank=True)

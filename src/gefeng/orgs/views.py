@@ -26,16 +26,6 @@ DETAIL_CHILDREN = 50  # children listed on the detail page
 MAX_OFFSET = 10_000_000
 
 
-def _service_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form and mark those fields invalid (the styling ran before)."""
-    add_service_errors(form, exc)
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
-
-
 def _int_param(request: HttpRequest, name: str, default: int = 0, *, maximum: int = MAX_OFFSET) -> int:
     try:
         value = int(request.GET.get(name, default))
@@ -200,7 +190,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, parent=parent, kind=form.cleaned_data["kind"], **data
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已新建组织“%(name)s”。") % {"name": node.name})
             return redirect("orgs:node-detail", pk=node.pk)
@@ -225,7 +215,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.orgnode_update(actor=request.user, node=node, **form.service_data())
         except ValidationError as exc:
-            _service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("orgs:node-detail", pk=node.pk)
@@ -252,7 +242,7 @@ def node_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             moved = services.orgnode_move(actor=request.user, node=node, new_parent=new_parent)
         except ValidationError as exc:
-            _service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -287,7 +277,7 @@ def node_close(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, node=node, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已将“%(name)s”标记为撤销。") % {"name": node.name})
             return redirect("orgs:node-detail", pk=node.pk)
