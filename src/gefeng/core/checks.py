@@ -38,17 +38,17 @@ def production_settings(app_configs, **kwargs):
 def demo_accounts(app_configs, **kwargs):
     from gefeng.accounts.models import User
 
-    try:
-        n = User.objects.filter(is_demo=True, is_active=True, password_changed_at__isnull=True).count()
-        stale = User.objects.filter(is_demo=True, is_active=True).count()
-    except DatabaseError:
+    if not settings.PRODUCTION:
         return []
-    if settings.PRODUCTION and stale:
+    try:
+        active = User.objects.filter(is_demo=True, is_active=True).count()
+    except DatabaseError:
+        return []  # no tables yet: `check` runs before the first migrate too
+    if active:
         return [
             Error(
-                f"生产环境中仍有 {stale} 个启用的演示账号，请停用或删除（gefeng demo --disable）。",
+                f"生产环境中仍有 {active} 个启用的演示账号，请停用（gefeng demo --disable）。",
                 id="gefeng.E001",
             )
         ]
-    del n
     return []

@@ -153,16 +153,14 @@ def permitted(actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm:
 
 def visible(actor: Any, queryset_or_model: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows the actor may see at all (the model's view permission)."""
-    model = queryset_or_model if isinstance(queryset_or_model, type) else queryset_or_model.model
-    r = _rules.get(model)
+    qs = (
+        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
+    )
+    r = _rules.get(qs.model)
     if r is None:
-        perm = "__unregistered__"
-        return (
-            permitted(actor, queryset_or_model, perm)
-            if getattr(actor, "is_superuser", False)
-            else (model._default_manager.none())
-        )
-    return permitted(actor, queryset_or_model, r.view)
+        # No rule: only the system administrator (fail closed).
+        return qs if _active(actor) and actor.is_superuser else qs.none()
+    return permitted(actor, qs, r.view)
 
 
 def get_or_404(
