@@ -10,5 +10,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("audit/", views.home, name="audit-list"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/export/", views.audit_export, name="audit-export"),
 ]

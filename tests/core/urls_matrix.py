@@ -1,0 +1,18 @@
+"""Who may open the core pages (see tests/matrix.py)."""
+
+from __future__ import annotations
+
+from tests.matrix import ALL_PERSONAS, Case, ok
+
+# accounts/roles.py: county_admin, member_unit, town_officer and enterprise_chair hold figures.view;
+# the system administrator passes as superuser (figures.view is not a separated duty).
+FIGURES = ok("sysadmin", "county", "liaison", "town", "chair", "outsider")
+
+MATRIX = {
+    "core:home": Case(ok=ALL_PERSONAS),
+    "core:figures": Case(ok=FIGURES),
+    # 三员分立: only the auditor reads the audit log; the system administrator gets 403.
+    "core:audit-list": Case(ok=ok("auditor")),
+    "core:audit-export": Case(ok=ok("auditor")),
+    "healthz": Case(ok=ALL_PERSONAS, public=True),
+}
