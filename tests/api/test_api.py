@@ -83,7 +83,7 @@ def test_api_writes_go_through_the_service_and_are_audited(personas, tree):
     assert response.status_code == 200 and response.json()["employee_count"] == 333
     entry = AuditEntry.objects.get(action="orgs.node.updated", object_id=str(tree.xinge.pk))
     assert entry.source == "api" and entry.actor_id == personas["chair"].pk
-    assert entry.changes["employee_count"] == [320, 333]
+    assert entry.changes["employee_count"] == {"old": 320, "new": 333}
 
 
 def test_api_validation_errors_are_chinese_and_change_nothing(personas, tree):

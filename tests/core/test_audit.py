@@ -19,7 +19,10 @@ def test_record_writes_who_where_what(tree, personas):
     county = personas["county"]
     with acting_from(RequestInfo(ip="10.20.30.40", user_agent="Mozilla/5.0 测试浏览器", source="web")):
         entry = audit.record(
-            actor=county, action="orgs.node.updated", obj=tree.xinge, changes={"name": ["旧名", "新名"]}
+            actor=county,
+            action="orgs.node.updated",
+            obj=tree.xinge,
+            changes={"name": {"old": "旧名", "new": "新名"}},
         )
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor_id == county.pk
@@ -31,7 +34,7 @@ def test_record_writes_who_where_what(tree, personas):
     assert entry.object_type == "orgs.orgnode"
     assert entry.object_id == str(tree.xinge.pk)
     assert entry.object_repr == str(tree.xinge)
-    assert entry.changes == {"name": ["旧名", "新名"]}
+    assert entry.changes == {"name": {"old": "旧名", "new": "新名"}}
     assert entry.success is True
     assert entry.at is not None
 
@@ -63,9 +66,9 @@ def test_diff_keeps_changed_fields_and_masks_sensitive_ones():
     after = {"name": "新格灌溉", "phone": "13900001111", "id_number": "320322199202021234", "password": "new"}
     changes = audit.diff(before, after)
     assert "name" not in changes  # unchanged
-    assert changes["phone"] == ["138****5678", "139****1111"]
-    assert changes["id_number"] == ["320322********123X", "320322********1234"]
-    assert changes["password"] == ["******", "******"]
+    assert changes["phone"] == {"old": "138****5678", "new": "139****1111"}
+    assert changes["id_number"] == {"old": "320322********123X", "new": "320322********1234"}
+    assert changes["password"] == {"old": "******", "new": "******"}
 
 
 def test_record_masks_sensitive_values(db):
@@ -73,17 +76,17 @@ def test_record_masks_sensitive_values(db):
         actor=None,
         action="accounts.user.updated",
         changes={
-            "phone": ["13812345678", "13900001111"],
+            "phone": {"old": "13812345678", "new": "13900001111"},
             "id_number": "32032219900101123X",
             "password": "Secret#2026",
-            "name": ["张三", "张三丰"],
+            "name": {"old": "张三", "new": "张三丰"},
         },
     )
     stored = AuditEntry.objects.get(pk=entry.pk).changes
-    assert stored["phone"] == ["138****5678", "139****1111"]
+    assert stored["phone"] == {"old": "138****5678", "new": "139****1111"}
     assert stored["id_number"] == "320322********123X"
     assert stored["password"] == "******"
-    assert stored["name"] == ["张三", "张三丰"]
+    assert stored["name"] == {"old": "张三", "new": "张三丰"}
     flat = str(stored)
     for secret in ("13812345678", "13900001111", "32032219900101123X", "Secret#2026"):
         assert secret not in flat

@@ -41,7 +41,10 @@ def log(tree, personas):
             actor=personas["town"],
             action="orgs.node.updated",
             obj=tree.xinge,
-            changes={"name": ["新格灌溉", "新格灌溉设备"], "contact_phone": ["13812345678", "13900001111"]},
+            changes={
+                "name": {"old": "新格灌溉", "new": "新格灌溉设备"},
+                "contact_phone": {"old": "13812345678", "new": "13900001111"},
+            },
         )
         e2 = _record_at(
             "2020-03-02 00:10:00", actor=personas["county"], action="orgs.node.created", obj=tree.kejiju

@@ -154,9 +154,9 @@ def test_update_changes_fields_and_audits_the_difference_with_phone_masked(tree,
     node.refresh_from_db()
     assert (node.short_name, node.employee_count, node.contact_phone) == ("新格", 350, "13812345678")
     entry = _audits("orgs.node.updated", node).get()
-    assert entry.changes["short_name"] == ["新格灌溉", "新格"]
-    assert entry.changes["employee_count"] == [320, 350]
-    assert entry.changes["contact_phone"] == ["", "138****5678"]
+    assert entry.changes["short_name"] == {"old": "新格灌溉", "new": "新格"}
+    assert entry.changes["employee_count"] == {"old": 320, "new": 350}
+    assert entry.changes["contact_phone"] == {"old": "", "new": "138****5678"}
     assert "13812345678" not in str(entry.changes)
 
 
@@ -217,8 +217,8 @@ def test_move_rewrites_the_paths_and_depths_of_the_whole_subtree(tree, personas)
     assert not OrgNode.objects.filter(path__startswith=old_path).exists()
     assert set(OrgNode.objects.subtree_of(tree.longgu).values_list("pk", flat=True)) == {tree.longgu.pk}
     entry = _audits("orgs.node.moved", moved).get()
-    assert entry.changes["parent"] == ["龙固镇", "徐州恒辉编织机械有限公司"]
-    assert entry.changes["path"] == [old_path, moved.path]
+    assert entry.changes["parent"] == {"old": "龙固镇", "new": "徐州恒辉编织机械有限公司"}
+    assert entry.changes["path"] == {"old": old_path, "new": moved.path}
 
 
 def test_move_refuses_moving_under_its_own_descendant(tree, personas):
@@ -266,7 +266,7 @@ def test_close_sets_the_end_date_and_audits_the_reason(tree, personas):
     assert node.is_closed
     entry = _audits("orgs.node.closed", node).get()
     assert entry.changes["reason"] == "企业注销"
-    assert entry.changes["valid_to"] == [None, day.isoformat()]
+    assert entry.changes["valid_to"] == {"old": None, "new": day.isoformat()}
 
 
 def test_close_needs_a_reason_and_a_date_after_founding(tree, personas):

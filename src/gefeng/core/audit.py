@@ -50,13 +50,22 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
-def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields whose value changed, sensitive values masked."""
-    out: dict[str, list[Any]] = {}
+def changed(old: Any, new: Any) -> dict[str, Any]:
+    """One field's change, as stored in `AuditEntry.changes`: {"old": …, "new": …}."""
+    return {"old": old, "new": new}
+
+
+def is_change(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"old", "new"}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"old": …, "new": …}} for the fields whose value changed, sensitive values masked."""
+    out: dict[str, dict[str, Any]] = {}
     for field in after:
         old, new = before.get(field), after[field]
         if old != new:
-            out[field] = [_mask(field, old), _mask(field, new)]
+            out[field] = changed(_mask(field, old), _mask(field, new))
     return out
 
 
@@ -71,7 +80,7 @@ def record(
     object_repr: str = "",
     success: bool = True,
 ) -> AuditEntry:
-    """Append one entry. `changes` maps field → [old, new] (see `diff`) or field → value."""
+    """Append one entry. `changes` maps field → `changed(old, new)` (see `diff`) or field → value."""
     info = context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -79,10 +88,10 @@ def record(
         object_repr = object_repr or str(obj)
     clean: dict[str, Any] = {}
     for field, value in (changes or {}).items():
-        if isinstance(value, list) and len(value) == 2 and field in SENSITIVE:
-            clean[field] = [_mask(field, value[0]), _mask(field, value[1])]
+        if is_change(value):
+            clean[field] = changed(_mask(field, value["old"]), _mask(field, value["new"]))
         elif isinstance(value, list):
-            clean[field] = [_plain(v) for v in value]
+            clean[field] = [_mask(field, v) if field in SENSITIVE else _plain(v) for v in value]
         else:
             clean[field] = _mask(field, value)
     is_user = actor is not None and getattr(actor, "pk", None) is not None

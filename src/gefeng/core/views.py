@@ -193,8 +193,8 @@ def change_lines(entry: AuditEntry) -> list[str]:
     lines = []
     for field, value in changes.items():
         label = _field_label(entry.object_type, field) if field else ""
-        if isinstance(value, list) and len(value) == 2:
-            text = f"{_value_text(value[0])} → {_value_text(value[1])}"
+        if audit.is_change(value):
+            text = f"{_value_text(value['old'])} → {_value_text(value['new'])}"
         else:
             text = _value_text(value)
         lines.append(f"{label}: {text}" if label else text)

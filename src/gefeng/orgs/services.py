@@ -182,7 +182,10 @@ def orgnode_move(*, actor: Any, node: OrgNode, new_parent: OrgNode) -> OrgNode:
         actor=actor,
         action="orgs.node.moved",
         obj=node,
-        changes={"parent": [str(old_parent), str(new_parent)], "path": [old_path, new_path]},
+        changes={
+            "parent": audit.changed(str(old_parent), str(new_parent)),
+            "path": audit.changed(old_path, new_path),
+        },
     )
     return node
 
@@ -203,7 +206,7 @@ def orgnode_close(*, actor: Any, node: OrgNode, on: dt.date, reason: str) -> Org
         actor=actor,
         action="orgs.node.closed",
         obj=node,
-        changes={"valid_to": [before, on], "reason": reason.strip()},
+        changes={"valid_to": audit.changed(before, on), "reason": reason.strip()},
     )
     return node
 
