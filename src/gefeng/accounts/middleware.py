@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,15 +18,33 @@ from gefeng.accounts.models import UserSession
 _OPEN_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/healthz")
 
 
+def _note(request: HttpRequest, response: HttpResponse, level: int, text: str) -> HttpResponse:
+    """Add a flash message to a response this middleware answers by itself.
+
+    This middleware may sit before MessageMiddleware (settings.MIDDLEWARE), whose storage is
+    then not on the request yet and whose process_response never sees our early answer: open
+    the storage here and write it into the response, as MessageMiddleware would.
+    """
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        storage.add(level, text)
+        return response
+    storage = default_storage(request)
+    storage.add(level, text)
+    storage.update(response)
+    return response
+
+
 def _to_login(request: HttpRequest, note: str) -> HttpResponse:
     services.logout_user(request, reason=note)
-    messages.info(request, "长时间未操作，已自动退出，请重新登录。" if note == "idle" else "会话已结束，请重新登录。")
     url = reverse("accounts:login")
     if request.headers.get("HX-Request"):
         resp = HttpResponse(status=204)
         resp["HX-Redirect"] = url
-        return resp
-    return redirect(url)
+    else:
+        resp = redirect(url)
+    text = "长时间未操作，已自动退出，请重新登录。" if note == "idle" else "会话已结束，请重新登录。"
+    return _note(request, resp, messages.INFO, text)
 
 
 class SessionSecurityMiddleware:
@@ -41,15 +60,23 @@ class SessionSecurityMiddleware:
             last = request.session.get("gefeng_last", now)
             if now - last > settings.SESSION_IDLE_MINUTES * 60:
                 return _to_login(request, "idle")
-            live = UserSession.objects.filter(session_key=request.session.session_key).values(
-                "ended_at", "last_seen"
-            ).first()
+            live = (
+                UserSession.objects.filter(session_key=request.session.session_key)
+                .values("ended_at", "last_seen")
+                .first()
+            )
             if live is None or live["ended_at"] is not None:
                 return _to_login(request, "forced")
             request.session["gefeng_last"] = now
             if (timezone.now() - live["last_seen"]).total_seconds() > 60:
-                UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=timezone.now())
+                UserSession.objects.filter(session_key=request.session.session_key).update(
+                    last_seen=timezone.now()
+                )
             if services.password_expired(user) and not request.path.startswith(_OPEN_PREFIXES):
-                messages.warning(request, "首次登录或密码已到期，请先修改密码。")
-                return redirect("accounts:password-change")
+                return _note(
+                    request,
+                    redirect("accounts:password-change"),
+                    messages.WARNING,
+                    "首次登录、密码被重置或已到期，请先修改密码。",
+                )
         return self.get_response(request)

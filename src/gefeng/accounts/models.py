@@ -21,7 +21,11 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     name = models.CharField(_("姓名"), max_length=50)
     org = models.ForeignKey(
-        "orgs.OrgNode", verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.OrgNode",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     phone = EncryptedCharField(_("手机号"), blank=True)

@@ -47,38 +47,57 @@ class RoleDef:
     description: str
 
 
-_ORG_READ = {"orgs.view"}
-_ORG_WRITE = {"orgs.view", "orgs.change"}
+_ORG_READ = {"orgs.view", "api.use"}
+_ORG_WRITE = {"orgs.view", "orgs.change", "api.use"}
 
 ROLES: dict[str, RoleDef] = {
     RoleCode.COUNTY_ADMIN: RoleDef(
-        RoleCode.COUNTY_ADMIN, scope.SUBTREE, frozenset(_ORG_WRITE | {"figures.view"}), DUTY_BUSINESS,
+        RoleCode.COUNTY_ADMIN,
+        scope.SUBTREE,
+        frozenset(_ORG_WRITE | {"figures.view"}),
+        DUTY_BUSINESS,
         "县总工会、县产改办：全县数据，计划、督办、审批、统计。",
     ),
     RoleCode.MEMBER_UNIT: RoleDef(
-        RoleCode.MEMBER_UNIT, scope.NODE, frozenset(_ORG_READ | {"figures.view"}), DUTY_BUSINESS,
+        RoleCode.MEMBER_UNIT,
+        scope.NODE,
+        frozenset(_ORG_READ | {"figures.view"}),
+        DUTY_BUSINESS,
         "联席会议成员单位：本单位的任务与报送。",
     ),
     RoleCode.TOWN_OFFICER: RoleDef(
-        RoleCode.TOWN_OFFICER, scope.SUBTREE, frozenset(_ORG_WRITE | {"figures.view"}), DUTY_BUSINESS,
+        RoleCode.TOWN_OFFICER,
+        scope.SUBTREE,
+        frozenset(_ORG_WRITE | {"figures.view"}),
+        DUTY_BUSINESS,
         "镇、街道、园区工会：本辖区的组织建设、推荐与审核。",
     ),
     RoleCode.ENTERPRISE_CHAIR: RoleDef(
-        RoleCode.ENTERPRISE_CHAIR, scope.SUBTREE, frozenset(_ORG_WRITE | {"figures.view"}), DUTY_BUSINESS,
+        RoleCode.ENTERPRISE_CHAIR,
+        scope.SUBTREE,
+        frozenset(_ORG_WRITE | {"figures.view"}),
+        DUTY_BUSINESS,
         "企业工会主席：本企业的工会、班组与会员。",
     ),
     RoleCode.AUDITOR: RoleDef(
-        RoleCode.AUDITOR, scope.ALL, frozenset({"audit.view", "loginlog.view", "orgs.view"}), DUTY_AUDIT,
+        RoleCode.AUDITOR,
+        scope.ALL,
+        frozenset({"audit.view", "loginlog.view", "orgs.view", "api.use"}),
+        DUTY_AUDIT,
         "审计管理员：只读查看业务数据，查看与导出审计日志和登录日志。",
     ),
     RoleCode.SECURITY_ADMIN: RoleDef(
-        RoleCode.SECURITY_ADMIN, scope.ALL,
+        RoleCode.SECURITY_ADMIN,
+        scope.ALL,
         frozenset({"accounts.view", "accounts.manage", "accounts.roles", "loginlog.view", "sessions.manage"}),
         DUTY_SECURITY,
         "安全管理员：账号、角色授权、解锁、在线会话与登录日志；不看业务数据。",
     ),
     RoleCode.WORKER: RoleDef(
-        RoleCode.WORKER, scope.SELF, frozenset({"self.view"}), DUTY_BUSINESS,
+        RoleCode.WORKER,
+        scope.SELF,
+        frozenset({"self.view"}),
+        DUTY_BUSINESS,
         "职工：本人信息与申请。",
     ),
 }

@@ -8,12 +8,13 @@ refused for LOCKOUT_MINUTES from the last failure. Numbers come from settings.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout, password_validation
+from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -57,10 +58,20 @@ def lock_status(username: str, ip: str) -> dt.datetime | None:
     return max(ends) if ends else None
 
 
+def lock_message(until: dt.datetime) -> str:
+    minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+    return f"登录失败次数过多，账号或地址已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁。"
+
+
 def _log(username: str, *, success: bool, reason: str = "", user: User | None = None) -> None:
     info = context.current()
     LoginEvent.objects.create(
-        username=username[:150], success=success, reason=reason, user=user, ip=info.ip, user_agent=info.user_agent
+        username=username[:150],
+        success=success,
+        reason=reason,
+        user=user,
+        ip=info.ip,
+        user_agent=info.user_agent,
     )
 
 
@@ -78,8 +89,7 @@ def login_check(request: HttpRequest, username: str, password: str) -> LoginResu
     until = lock_status(username, info.ip)
     if until:
         _log(username, success=False, reason=REASON_LOCKED)
-        minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-        return LoginResult(error=f"登录失败次数过多，账号或地址已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁。")
+        return LoginResult(error=lock_message(until))
     user = authenticate(request, username=username, password=password)
     if user is None:
         _log(username, success=False, reason="bad_password")
@@ -109,7 +119,13 @@ def login_complete(request: HttpRequest, user: User) -> None:
     request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
-        defaults={"user": user, "ip": info.ip, "user_agent": info.user_agent, "ended_at": None, "end_reason": ""},
+        defaults={
+            "user": user,
+            "ip": info.ip,
+            "user_agent": info.user_agent,
+            "ended_at": None,
+            "end_reason": "",
+        },
     )
     _log(user.username, success=True, user=user)
     if settings.PRODUCTION and user.is_demo and user.password_changed_at is None:
@@ -118,11 +134,13 @@ def login_complete(request: HttpRequest, user: User) -> None:
 
 def logout_user(request: HttpRequest, reason: str = "logout") -> None:
     key = request.session.session_key
-    logout(request)
+    # Mark the row first: logout() fires user_logged_out, whose receiver would record "logout"
+    # instead of the real reason (idle, forced, …).
     if key:
         UserSession.objects.filter(session_key=key, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=reason
         )
+    logout(request)
 
 
 def password_expired(user: User) -> bool:
@@ -138,6 +156,35 @@ def password_expired(user: User) -> bool:
 # ---------------------------------------------------------------- sessions
 
 
+def _end_sessions(user: User, reason: str, *, keep_key: str | None = None) -> int:
+    """End every live session of `user` (except `keep_key`): remove them from the store and mark them."""
+    live = UserSession.objects.filter(user=user, ended_at__isnull=True)
+    if keep_key:
+        live = live.exclude(session_key=keep_key)
+    keys = list(live.values_list("session_key", flat=True))
+    if not keys:
+        return 0
+    Session.objects.filter(session_key__in=keys).delete()
+    return UserSession.objects.filter(session_key__in=keys).update(ended_at=timezone.now(), end_reason=reason)
+
+
+@transaction.atomic
+def session_rehash(request: HttpRequest, user: User) -> None:
+    """Keep the current login alive after the user changed their own password.
+
+    Django renews the session key when the password hash changes; the live-session row follows
+    it, or the session middleware would take the renewed session for a forced logout. The change
+    itself is audited by `password_change`.
+    """
+    if request.user.pk != user.pk:
+        raise PermissionDenied
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)
+    new_key = request.session.session_key
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 @transaction.atomic
 def session_end(*, actor: User, session: UserSession, reason: str = "forced") -> None:
     """Force a logout: the session row is removed from the store and marked ended."""
@@ -145,18 +192,38 @@ def session_end(*, actor: User, session: UserSession, reason: str = "forced") ->
         scope.require(actor, session, "sessions.manage")
     Session.objects.filter(session_key=session.session_key).delete()
     UserSession.objects.filter(pk=session.pk).update(ended_at=timezone.now(), end_reason=reason)
-    audit.record(actor=actor, action="accounts.session.ended", obj=session.user,
-                 changes={"ip": session.ip, "reason": reason})
+    audit.record(
+        actor=actor,
+        action="accounts.session.ended",
+        obj=session.user,
+        changes={"ip": session.ip, "reason": reason},
+    )
 
 
 # ---------------------------------------------------------------- passwords
 
 
+def holds_admin_duty(user: User) -> bool:
+    """Whether the account carries one of the three separated duties (system, security, audit)."""
+    return bool(duties_of(user.role_codes(), superuser=user.is_superuser))
+
+
 @transaction.atomic
-def password_change(*, actor: User, user: User, new_password: str, old_password: str | None = None) -> None:
+def password_change(
+    *,
+    actor: User,
+    user: User,
+    new_password: str,
+    old_password: str | None = None,
+    keep_session_key: str | None = None,
+) -> None:
     """A user changes their own password (old one required) or an administrator resets it.
 
-    After a reset the user must choose a new password at the next login.
+    After a reset the user must choose a new password at the next login. The user's other live
+    sessions end (after a reset: all of them); `keep_session_key` is the session the user is
+    changing the password from. The account of another administrator (system, security or
+    audit duty) cannot be reset from the web: whoever knew the new password would hold two
+    duties (三员分立); that goes through the command line on the server.
     """
     own = actor.pk == user.pk
     if own:
@@ -166,6 +233,10 @@ def password_change(*, actor: User, user: User, new_password: str, old_password:
             raise ValidationError({"new_password1": ["新密码不能与原密码相同。"]})
     else:
         scope.require(actor, user, "accounts.manage")
+        if holds_admin_duty(user):
+            raise ValidationError(
+                "系统管理员、安全管理员、审计管理员的密码只能由本人修改，或由运维人员在服务器上用命令行重置（三员分立）。"
+            )
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
@@ -174,8 +245,33 @@ def password_change(*, actor: User, user: User, new_password: str, old_password:
     user.password_changed_at = timezone.now()
     user.must_change_password = not own
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    audit.record(actor=actor, action="accounts.password.changed" if own else "accounts.password.reset", obj=user,
-                 changes={"password": ["", "******"]})
+    ended = _end_sessions(
+        user, "password_changed" if own else "password_reset", keep_key=keep_session_key if own else None
+    )
+    audit.record(
+        actor=actor,
+        action="accounts.password.changed" if own else "accounts.password.reset",
+        obj=user,
+        changes={"password": ["", "******"], "sessions_ended": ended},
+    )
+
+
+# Characters of generated passwords: no 0/O, 1/l/I and no quotes, so they can be read out.
+_PW_LOWER = "abcdefghijkmnpqrstuvwxyz"
+_PW_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_PW_DIGITS = "23456789"
+_PW_SYMBOLS = "#%+=@!?"
+
+
+def temporary_password(length: int | None = None) -> str:
+    """A random password meeting the complexity rules (all four classes), for a reset or a new account."""
+    length = max(length or 0, settings.PASSWORD_MIN_LENGTH, 12)
+    classes = (_PW_LOWER, _PW_UPPER, _PW_DIGITS, _PW_SYMBOLS)
+    chars = [secrets.choice(c) for c in classes]
+    everything = "".join(classes)
+    chars += [secrets.choice(everything) for _i in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
 
 
 # ---------------------------------------------------------------- users and roles
@@ -188,23 +284,44 @@ def _check_duties(codes: set[str], *, superuser: bool) -> None:
     duties = duties_of(codes, superuser=superuser)
     if len(duties) > 1 or (duties and any(ROLES[c].duty == DUTY_BUSINESS for c in codes)):
         raise ValidationError(
-            {"roles": ["系统管理、安全管理、审计管理三种职责须由不同账号担任，也不能与业务角色兼任（三员分立）。"]}
+            {
+                "roles": [
+                    "系统管理、安全管理、审计管理三种职责须由不同账号担任，也不能与业务角色兼任（三员分立）。"
+                ]
+            }
         )
 
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, name: str, org: OrgNode | None, password: str, phone: str = "",
-    roles: set[str] | None = None, superuser: bool = False, is_demo: bool = False, must_change: bool = True,
+    *,
+    actor: Any,
+    username: str,
+    name: str,
+    org: OrgNode | None,
+    password: str,
+    phone: str = "",
+    roles: set[str] | None = None,
+    superuser: bool = False,
+    is_demo: bool = False,
+    must_change: bool = True,
 ) -> User:
     """Create an account. Roles other than business roles can only come from the command line."""
     if actor is not None:
         scope.require_perm(actor, "accounts.manage")
-        if org is not None and not (actor.is_superuser or scope.can(actor, org, "orgs.view") or
-                                    scope.has_perm(actor, "accounts.roles")):
+        if org is not None and not (
+            actor.is_superuser
+            or scope.can(actor, org, "orgs.view")
+            or scope.has_perm(actor, "accounts.roles")
+        ):
             raise PermissionDenied
         if superuser:
             raise PermissionDenied
+        # Granting roles is the security administrator's duty alone, also when creating (三员分立).
+        if roles and not scope.has_perm(actor, "accounts.roles"):
+            raise PermissionDenied
+        if roles and any(c in ROLES and ROLES[c].duty != DUTY_BUSINESS for c in roles):
+            raise ValidationError({"roles": ["安全管理员、审计管理员只能用命令 gefeng createadmin 创建。"]})
     username = username.strip()
     errors: dict[str, list[str]] = {}
     if not username:
@@ -226,15 +343,29 @@ def user_create(
     if errors:
         raise ValidationError(errors)
     user = User(
-        username=username, name=name.strip(), org=org, phone=phone, is_superuser=superuser, is_staff=superuser,
-        is_demo=is_demo, must_change_password=must_change, password_changed_at=timezone.now(),
+        username=username,
+        name=name.strip(),
+        org=org,
+        phone=phone,
+        is_superuser=superuser,
+        is_staff=superuser,
+        is_demo=is_demo,
+        must_change_password=must_change,
+        password_changed_at=timezone.now(),
     )
     user.set_password(password)
     user.save()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in sorted(roles)])
     audit.record(
-        actor=actor, action="accounts.user.created", obj=user,
-        changes={"org": str(org) if org else "", "roles": sorted(roles), "superuser": superuser, "phone": phone},
+        actor=actor,
+        action="accounts.user.created",
+        obj=user,
+        changes={
+            "org": str(org) if org else "",
+            "roles": sorted(roles),
+            "superuser": superuser,
+            "phone": phone,
+        },
     )
     return user
 
@@ -245,6 +376,10 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
     scope.require(actor, user, "accounts.roles")
     if actor.pk == user.pk:
         raise ValidationError({"roles": ["不能给自己授权。"]})
+    if holds_admin_duty(user):
+        raise ValidationError(
+            {"roles": ["管理员账号（系统、安全、审计）的职责只能在服务器上用命令行调整（三员分立）。"]}
+        )
     roles = set(roles)
     _check_duties(roles, superuser=user.is_superuser)
     if any(ROLES[r].duty != DUTY_BUSINESS for r in roles):
@@ -256,17 +391,26 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles - set(before)])
     user._role_codes = None  # type: ignore[attr-defined]
     if before != sorted(roles):
-        audit.record(actor=actor, action="accounts.user.roles_changed", obj=user, changes={"roles": [before, sorted(roles)]})
+        audit.record(
+            actor=actor,
+            action="accounts.user.roles_changed",
+            obj=user,
+            changes={"roles": [before, sorted(roles)]},
+        )
     return user
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, name: str, org: OrgNode | None, phone: str, is_active: bool) -> User:
+def user_update(
+    *, actor: User, user: User, name: str, org: OrgNode | None, phone: str, is_active: bool
+) -> User:
     scope.require(actor, user, "accounts.manage")
     if actor.pk == user.pk and not is_active:
         raise ValidationError({"is_active": ["不能停用自己的账号。"]})
     if not name.strip():
         raise ValidationError({"name": ["请填写姓名。"]})
+    if org is None and any(ROLES[c].duty == DUTY_BUSINESS for c in user.role_codes() if c in ROLES):
+        raise ValidationError({"org": ["该用户有业务角色，其数据范围以所属组织为准，不能清除所属组织。"]})
     fields = ("name", "org", "phone", "is_active")
     before = audit.snapshot(user, fields)
     user.name, user.org, user.phone, user.is_active = name.strip(), org, phone, is_active
@@ -274,11 +418,7 @@ def user_update(*, actor: User, user: User, name: str, org: OrgNode | None, phon
     if changes:
         user.save(update_fields=["name", "org", "phone", "is_active"])
         if not is_active:
-            for s in UserSession.objects.filter(user=user, ended_at__isnull=True):
-                Session.objects.filter(session_key=s.session_key).delete()
-            UserSession.objects.filter(user=user, ended_at__isnull=True).update(
-                ended_at=timezone.now(), end_reason="disabled"
-            )
+            _end_sessions(user, "disabled")
         audit.record(actor=actor, action="accounts.user.updated", obj=user, changes=changes)
     return user
 
@@ -289,10 +429,21 @@ def user_unlock(*, actor: User, username: str) -> None:
     user = User.objects.filter(username=username).first()
     if user is not None:
         scope.require(actor, user, "accounts.manage")
-    LoginEvent.objects.create(username=username, success=True, reason=REASON_UNLOCKED, user=user,
-                              ip=context.current().ip, user_agent="")
-    audit.record(actor=actor, action="accounts.user.unlocked", obj=user, object_repr=username,
-                 object_type="accounts.user")
+    LoginEvent.objects.create(
+        username=username,
+        success=True,
+        reason=REASON_UNLOCKED,
+        user=user,
+        ip=context.current().ip,
+        user_agent="",
+    )
+    audit.record(
+        actor=actor,
+        action="accounts.user.unlocked",
+        obj=user,
+        object_repr=username,
+        object_type="accounts.user",
+    )
 
 
 # ---------------------------------------------------------------- second factor
@@ -318,8 +469,14 @@ def totp_enable(*, actor: User, secret: str, code: str) -> None:
 
 @transaction.atomic
 def totp_disable(*, actor: User, user: User) -> None:
+    """Turn the second factor off: the user themself, or an administrator when a phone is lost.
+
+    Like a password reset, not for another administrator's account (三员分立).
+    """
     if actor.pk != user.pk:
         scope.require(actor, user, "accounts.manage")
+        if holds_admin_duty(user):
+            raise ValidationError("不能关闭其他管理员账号的动态口令（三员分立）。")
     user.totp_secret = ""
     user.totp_enabled = False
     user.save(update_fields=["totp_secret", "totp_enabled"])

@@ -10,7 +10,7 @@ from gefeng.accounts.models import UserSession
 
 
 @receiver(user_logged_out)
-def _end_session(sender, request, user, **kwargs):  # noqa: ARG001
+def _end_session(sender, request, user, **kwargs):
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         UserSession.objects.filter(session_key=key, ended_at__isnull=True).update(

@@ -19,10 +19,12 @@ class ComplexityValidator:
     four classes (lower case, upper case, digits, symbols) — the usual reading of 等保 2.0
     “口令具有复杂度要求”."""
 
-    def validate(self, password: str, user=None) -> None:  # noqa: ARG002
+    def validate(self, password: str, user=None) -> None:
         errors = []
         if len(password) < settings.PASSWORD_MIN_LENGTH:
-            errors.append(ValidationError(f"密码至少 {settings.PASSWORD_MIN_LENGTH} 位。", code="password_too_short"))
+            errors.append(
+                ValidationError(f"密码至少 {settings.PASSWORD_MIN_LENGTH} 位。", code="password_too_short")
+            )
         if char_classes(password) < settings.PASSWORD_MIN_CLASSES:
             errors.append(
                 ValidationError(

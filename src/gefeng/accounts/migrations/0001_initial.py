@@ -3,10 +3,11 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import gefeng.accounts.models
-import gefeng.core.pii
 from django.conf import settings
 from django.db import migrations, models
+
+import gefeng.accounts.models
+import gefeng.core.pii
 
 
 class Migration(migrations.Migration):

@@ -25,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--username", required=True)
         parser.add_argument("--name", default="", help="姓名")
         parser.add_argument("--org", default="", help="所属组织代码（默认县级根节点）")
-        parser.add_argument(
-            "--password-env", default="", help="从该环境变量读取密码（不给则交互输入）"
-        )
+        parser.add_argument("--password-env", default="", help="从该环境变量读取密码（不给则交互输入）")
 
     def handle(self, *args, **opts):
         import os
@@ -50,8 +48,14 @@ class Command(BaseCommand):
         with acting_from(RequestInfo(source="cli")):
             try:
                 user = services.user_create(
-                    actor=None, username=opts["username"], name=opts["name"] or label, org=org, password=password,
-                    roles=roles, superuser=superuser, must_change=True,
+                    actor=None,
+                    username=opts["username"],
+                    name=opts["name"] or label,
+                    org=org,
+                    password=password,
+                    roles=roles,
+                    superuser=superuser,
+                    must_change=True,
                 )
             except ValidationError as exc:
                 msgs = [f"{k}: {'；'.join(v)}" for k, v in exc.message_dict.items()]

@@ -1,0 +1,126 @@
+"""Reads for the accounts pages. Every query starts from the viewer's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gefeng.accounts.models import LoginEvent, User, UserSession
+from gefeng.accounts.roles import ROLES
+from gefeng.core import scope
+from gefeng.orgs.models import OrgNode
+
+
+def live_sessions(qs: QuerySet[UserSession] | None = None) -> QuerySet[UserSession]:
+    """Sessions not ended and not idle past the timeout (those end at their next request anyway)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
+    qs = UserSession.objects.all() if qs is None else qs
+    return qs.filter(ended_at__isnull=True, last_seen__gte=cutoff).select_related("user")
+
+
+def scope_description(user: Any) -> str:
+    if user.is_superuser:
+        return _("全部数据（系统管理员）")
+    labels = sorted({str(scope.SCOPE_LABELS[ROLES[c].scope]) for c in user.role_codes() if c in ROLES})
+    return "、".join(labels) if labels else _("无（尚未授权）")
+
+
+def org_ref(org: OrgNode | None) -> str:
+    """How an org is typed into the user forms: its code, or `#id` for nodes without one."""
+    if org is None:
+        return ""
+    return org.code or f"#{org.pk}"
+
+
+def find_org(text: str) -> OrgNode | None:
+    """The org a user form names by code (or `#id`); None when there is none."""
+    text = text.strip().upper()
+    if not text:
+        return None
+    if text.startswith("#"):
+        digits = text[1:]
+        return (
+            OrgNode.objects.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 19 else None
+        )
+    return OrgNode.objects.filter(code=text).first()
+
+
+def org_labels(viewer: Any, orgs: Iterable[OrgNode | None]) -> dict[int, str]:
+    """Names for the orgs the viewer may see; codes for the others.
+
+    The security administrator manages accounts county-wide but holds no orgs.view (不看业务数据):
+    users' orgs are shown to them by code only.
+    """
+    nodes = {o.pk: o for o in orgs if o is not None}
+    if not nodes:
+        return {}
+    seen = set(
+        scope.permitted(viewer, OrgNode, "orgs.view").filter(pk__in=nodes).values_list("pk", flat=True)
+    )
+    return {pk: o.name if pk in seen else _hidden_label(o) for pk, o in nodes.items()}
+
+
+def _hidden_label(org: OrgNode) -> str:
+    return _("组织代码 %(code)s") % {"code": org.code} if org.code else _("组织 #%(id)s") % {"id": org.pk}
+
+
+def org_label(viewer: Any, org: OrgNode | None) -> str:
+    if org is None:
+        return _("（未分配组织）")
+    return org_labels(viewer, [org])[org.pk]
+
+
+def with_roles(users: Iterable[User]) -> list[User]:
+    """Fill each user's role cache from prefetched grants (the list shows roles on every row)."""
+    out = list(users)
+    for u in out:
+        u._role_codes = {g.role for g in u.role_grants.all()}  # type: ignore[attr-defined]
+    return out
+
+
+def user_list(
+    viewer: Any, *, q: str = "", role: str = "", under: OrgNode | None = None, active: str = ""
+) -> QuerySet[User]:
+    qs = scope.permitted(viewer, User, "accounts.view").select_related("org").prefetch_related("role_grants")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(name__icontains=q))
+    if role == "system":
+        qs = qs.filter(is_superuser=True)
+    elif role:
+        qs = qs.filter(role_grants__role=role)
+    if under is not None:
+        qs = qs.filter(scope.subtree_q("org__", under.path))
+    if active == "1":
+        qs = qs.filter(is_active=True)
+    elif active == "0":
+        qs = qs.filter(is_active=False)
+    return qs.order_by("username")
+
+
+def login_events(
+    viewer: Any,
+    *,
+    username: str = "",
+    ip: str = "",
+    success: bool | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> QuerySet[LoginEvent]:
+    qs = scope.permitted(viewer, LoginEvent, "loginlog.view")
+    if username:
+        qs = qs.filter(username=username)
+    if ip:
+        qs = qs.filter(ip=ip)
+    if success is not None:
+        qs = qs.filter(success=success)
+    if start is not None:
+        qs = qs.filter(at__gte=start)
+    if end is not None:
+        qs = qs.filter(at__lt=end)
+    return qs.order_by("-at", "-id")

@@ -1,0 +1,64 @@
+"""Who may open each accounts URL (see tests/matrix.py). Object URLs point at the outsider's account.
+
+From gefeng.accounts.roles: the security administrator holds accounts.view / manage / roles,
+sessions.manage and loginlog.view over all data; the system administrator (superuser) holds all
+of these except accounts.roles (三员分立); the auditor holds loginlog.view. Every persona may
+open their own profile, password and second-factor pages, and end their own sessions.
+"""
+
+from __future__ import annotations
+
+from tests.matrix import ALL_PERSONAS, Case, ok
+
+ACCOUNT_ADMINS = ok("sysadmin", "security")
+GET_POST = frozenset({"GET", "POST"})
+POST = frozenset({"POST"})
+REDIRECT = frozenset({302})
+
+
+def _outsider(t, p):
+    return {"pk": p["outsider"].pk}
+
+
+def _outsider_session(t, p):
+    """A live session of the outsider (not the client's own), made on demand."""
+    from gefeng.accounts.models import UserSession
+
+    session, _created = UserSession.objects.get_or_create(
+        session_key="matrix-outsider-session", defaults={"user": p["outsider"], "ip": "192.0.2.7"}
+    )
+    return {"pk": session.pk}
+
+
+MATRIX = {
+    # Public: a logged-in user is sent on (home), a visitor gets the form.
+    "accounts:login": Case(ok=ALL_PERSONAS, public=True, methods=GET_POST, success=REDIRECT),
+    "accounts:login-totp": Case(ok=ALL_PERSONAS, public=True, methods=GET_POST, success=REDIRECT),
+    "accounts:logout": Case(ok=ALL_PERSONAS, methods=POST, success=REDIRECT),
+    # One's own account.
+    "accounts:password-change": Case(ok=ALL_PERSONAS, methods=GET_POST),
+    "accounts:profile": Case(ok=ALL_PERSONAS),
+    "accounts:totp-setup": Case(ok=ALL_PERSONAS, methods=GET_POST),
+    "accounts:totp-disable": Case(
+        ok=ALL_PERSONAS, methods=POST, success=REDIRECT, data=lambda t, p: {"code": "000000"}
+    ),
+    # Users: accounts.view / accounts.manage; roles only by the security administrator.
+    "accounts:user-list": Case(ok=ACCOUNT_ADMINS),
+    "accounts:user-create": Case(ok=ACCOUNT_ADMINS, methods=GET_POST),
+    "accounts:user-detail": Case(ok=ACCOUNT_ADMINS, kwargs=_outsider),
+    "accounts:user-edit": Case(ok=ACCOUNT_ADMINS, kwargs=_outsider, methods=GET_POST),
+    "accounts:user-roles": Case(ok=ok("security"), kwargs=_outsider, methods=GET_POST),
+    # The response itself shows the temporary password once (no redirect, nothing stored).
+    "accounts:user-reset-password": Case(ok=ACCOUNT_ADMINS, kwargs=_outsider, methods=POST),
+    "accounts:user-unlock": Case(ok=ACCOUNT_ADMINS, kwargs=_outsider, methods=POST, success=REDIRECT),
+    "accounts:user-totp-reset": Case(ok=ACCOUNT_ADMINS, kwargs=_outsider, methods=POST, success=REDIRECT),
+    # Sessions: sessions.manage for anyone's; the outsider may end their own.
+    "accounts:session-list": Case(ok=ACCOUNT_ADMINS),
+    "accounts:session-end": Case(
+        ok=ACCOUNT_ADMINS | ok("outsider"),
+        kwargs=_outsider_session,
+        methods=POST,
+        success=REDIRECT,
+    ),
+    "accounts:loginevent-list": Case(ok=ok("sysadmin", "security", "auditor")),
+}
