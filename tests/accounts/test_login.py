@@ -122,13 +122,26 @@ def test_fewer_failures_than_the_limit_do_not_lock(personas):
 
 
 @override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
-def test_a_success_resets_the_count(personas):
+def test_a_success_resets_the_accounts_count(personas):
     attempt("town", WRONG, ip="10.0.0.1")
-    attempt("town", WRONG, ip="10.0.0.1")
-    attempt("town", PASSWORD, ip="10.0.0.1")
-    attempt("town", WRONG, ip="10.0.0.1")
-    client, response = attempt("town", PASSWORD, ip="10.0.0.1")
+    attempt("town", WRONG, ip="10.0.0.2")
+    attempt("town", PASSWORD, ip="10.0.0.3")
+    attempt("town", WRONG, ip="10.0.0.4")
+    client, response = attempt("town", PASSWORD, ip="10.0.0.5")
     assert response.status_code == 302 and logged_in(client)
+
+
+@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
+def test_a_valid_login_does_not_reset_the_addresss_count(personas):
+    # Interleaving one's own successful logins must not let guesses at others go on.
+    attempt("county", WRONG, ip="10.0.0.9")
+    attempt("chair", PASSWORD, ip="10.0.0.9")
+    attempt("liaison", WRONG, ip="10.0.0.9")
+    attempt("chair", PASSWORD, ip="10.0.0.9")
+    attempt("worker", WRONG, ip="10.0.0.9")
+    client, response = attempt("chair", PASSWORD, ip="10.0.0.9")
+    assert response.status_code == 200 and not logged_in(client)
+    assert "锁定" in response.content.decode()
 
 
 @override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)

@@ -63,7 +63,7 @@ def test_business_roles_are_assigned_and_audited(personas):
     }
     entry = AuditEntry.objects.get(action="accounts.user.roles_changed")
     assert entry.actor == personas["security"]
-    assert entry.changes["roles"] == [["town_officer"], ["town_officer", "worker"]]
+    assert entry.changes["roles"] == {"old": ["town_officer"], "new": ["town_officer", "worker"]}
 
 
 def test_others_holding_no_role_right_are_refused(personas):
@@ -316,3 +316,18 @@ def test_profile_scope_descriptions(personas, login_as):
         login_as("sysadmin").get(reverse("accounts:profile")).context["scope_desc"]
         == "全部数据（系统管理员）"
     )
+
+
+def test_administrator_accounts_cannot_be_edited_by_another_administrator(personas):
+    from django.core.exceptions import ValidationError
+
+    from gefeng.accounts import services
+
+    for actor, target in (("security", "sysadmin"), ("sysadmin", "security"), ("sysadmin", "auditor")):
+        user = personas[target]
+        with pytest.raises(ValidationError):
+            services.user_update(
+                actor=personas[actor], user=user, name=user.name, org=user.org, phone="", is_active=False
+            )
+        user.refresh_from_db()
+        assert user.is_active

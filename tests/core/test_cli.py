@@ -68,3 +68,22 @@ def test_genkey_prints_usable_keys(capsys):
     lines = dict(line.split("=", 1) for line in capsys.readouterr().out.split())
     assert len(lines["GEFENG_SECRET_KEY"]) >= 50
     assert len(base64.b64decode(lines["GEFENG_PII_KEY"])) == 32
+
+
+def test_setpassword_resets_an_administrator_from_the_console(personas, monkeypatch):
+    from gefeng.accounts.models import UserSession
+
+    monkeypatch.setenv("NEW_PW", "Console#Reset2026")
+    UserSession.objects.create(session_key="k" * 32, user=personas["security"])
+    call_command("setpassword", "--username", "security", "--password-env", "NEW_PW")
+    user = User.objects.get(username="security")
+    assert user.check_password("Console#Reset2026") and user.must_change_password
+    assert UserSession.objects.get(session_key="k" * 32).ended_at is not None
+    entry = AuditEntry.objects.get(action="accounts.password.reset", object_id=str(user.pk))
+    assert entry.source == "cli" and entry.actor is None
+
+
+def test_setpassword_refuses_weak_passwords(personas, monkeypatch):
+    monkeypatch.setenv("NEW_PW", "abc")
+    with pytest.raises(CommandError):
+        call_command("setpassword", "--username", "security", "--password-env", "NEW_PW")

@@ -33,11 +33,14 @@ REASON_UNLOCKED = "unlocked"
 # ---------------------------------------------------------------- lock-out and login log
 
 
-def _locked_until(**where: str) -> dt.datetime | None:
+def _locked_until(*, reset_on_success: bool, **where: str) -> dt.datetime | None:
     window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
     now = timezone.now()
     recent = LoginEvent.objects.filter(at__gte=now - 2 * window, **where).exclude(reason=REASON_LOCKED)
-    last_ok = recent.filter(success=True).order_by("-at").values_list("at", flat=True).first()
+    # An account's count restarts at its own success or an unlock; an address's only at an
+    # unlock, so one valid account cannot be used to keep guessing others from that address.
+    resets = recent.filter(success=True) if reset_on_success else recent.filter(reason=REASON_UNLOCKED)
+    last_ok = resets.order_by("-at").values_list("at", flat=True).first()
     fails = recent.filter(success=False)
     if last_ok:
         fails = fails.filter(at__gt=last_ok)
@@ -52,8 +55,8 @@ def _locked_until(**where: str) -> dt.datetime | None:
 
 def lock_status(username: str, ip: str) -> dt.datetime | None:
     """When the account or the address is locked, the time the lock ends."""
-    by_user = _locked_until(username=username) if username else None
-    by_ip = _locked_until(ip=ip) if ip else None
+    by_user = _locked_until(reset_on_success=True, username=username) if username else None
+    by_ip = _locked_until(reset_on_success=False, ip=ip) if ip else None
     ends = [t for t in (by_user, by_ip) if t]
     return max(ends) if ends else None
 
@@ -225,8 +228,10 @@ def password_change(
     audit duty) cannot be reset from the web: whoever knew the new password would hold two
     duties (三员分立); that goes through the command line on the server.
     """
-    own = actor.pk == user.pk
-    if own:
+    own = actor is not None and actor.pk == user.pk
+    if actor is None:
+        pass  # the server console (`gefeng setpassword`): whoever runs it already holds the server
+    elif own:
         if old_password is None or not user.check_password(old_password):
             raise ValidationError({"old_password": ["原密码不正确。"]})
         if old_password == new_password:
@@ -252,7 +257,7 @@ def password_change(
         actor=actor,
         action="accounts.password.changed" if own else "accounts.password.reset",
         obj=user,
-        changes={"password": ["", "******"], "sessions_ended": ended},
+        changes={"password": audit.changed("", "******"), "sessions_ended": ended},
     )
 
 
@@ -395,7 +400,7 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
             actor=actor,
             action="accounts.user.roles_changed",
             obj=user,
-            changes={"roles": [before, sorted(roles)]},
+            changes={"roles": audit.changed(before, sorted(roles))},
         )
     return user
 
@@ -405,6 +410,10 @@ def user_update(
     *, actor: User, user: User, name: str, org: OrgNode | None, phone: str, is_active: bool
 ) -> User:
     scope.require(actor, user, "accounts.manage")
+    if actor.pk != user.pk and holds_admin_duty(user):
+        raise ValidationError(
+            "管理员账号（系统、安全、审计）只能由本人修改，或在服务器上用命令行调整（三员分立）。"
+        )
     if actor.pk == user.pk and not is_active:
         raise ValidationError({"is_active": ["不能停用自己的账号。"]})
     if not name.strip():
@@ -434,7 +443,7 @@ def user_unlock(*, actor: User, username: str) -> None:
         success=True,
         reason=REASON_UNLOCKED,
         user=user,
-        ip=context.current().ip,
+        ip="",  # unlocks the account, not the administrator's own address
         user_agent="",
     )
     audit.record(
