@@ -84,7 +84,7 @@ class PasswordChangeForm(StyledFormMixin, forms.Form):
         self.fields["new_password1"].help_text = ComplexityValidator().get_help_text()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         one, two = data.get("new_password1"), data.get("new_password2")
         if one and two and one != two:
             self.add_error("new_password2", _("两次输入的新密码不一致。"))
@@ -214,7 +214,7 @@ class LoginEventFilterForm(StyledFormMixin, forms.Form):
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("起始日期不能晚于截止日期。"))

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gefeng.accounts.roles import ROLES, RoleCode
 from gefeng.core import scope
 from gefeng.core.pii import EncryptedCharField
-
-
-class GefengUserManager(UserManager["User"]):
-    pass
 
 
 @scope.rule(org="org__", person="id", view="accounts.view")
@@ -34,8 +30,6 @@ class User(AbstractUser):
     totp_secret = EncryptedCharField(_("动态口令密钥"), blank=True)
     totp_enabled = models.BooleanField(_("已启用动态口令"), default=False)
     is_demo = models.BooleanField(_("演示账号"), default=False)
-
-    objects = GefengUserManager()
 
     REQUIRED_FIELDS = ["name"]
 

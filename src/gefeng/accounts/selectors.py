@@ -80,7 +80,7 @@ def with_roles(users: Iterable[User]) -> list[User]:
     """Fill each user's role cache from prefetched grants (the list shows roles on every row)."""
     out = list(users)
     for u in out:
-        u._role_codes = {g.role for g in u.role_grants.all()}  # type: ignore[attr-defined]
+        u._role_codes = {g.role for g in u.role_grants.all()}
     return out
 
 

@@ -394,7 +394,7 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
     before = sorted(user.role_codes())
     RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles - set(before)])
-    user._role_codes = None  # type: ignore[attr-defined]
+    user.__dict__.pop("_role_codes", None)  # roles changed: forget the cached set
     if before != sorted(roles):
         audit.record(
             actor=actor,

@@ -34,6 +34,7 @@ from gefeng.accounts.forms import (
     UserEditForm,
     UserFilterForm,
     UserRolesForm,
+    business_role_choices,
 )
 from gefeng.accounts.models import LoginEvent, User, UserSession
 from gefeng.accounts.roles import DUTY_BUSINESS, ROLES
@@ -42,6 +43,7 @@ from gefeng.core import scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.pii import mask_phone
+from gefeng.core.types import AuthedRequest
 from gefeng.orgs.models import OrgNode
 
 # Session keys. The password step keeps the user id and its time; the second factor must
@@ -70,7 +72,7 @@ def _safe_next(request: HttpRequest, value: str | None) -> str:
 def _with_reasons(events) -> list[LoginEvent]:
     rows = list(events)
     for e in rows:
-        e.reason_label = REASONS.get(e.reason, e.reason)  # type: ignore[attr-defined]
+        e.reason_label = REASONS.get(e.reason, e.reason)
     return rows
 
 
@@ -115,7 +117,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING)
     user = None
     if isinstance(pending, dict) and time.time() - float(pending.get("at", 0)) <= PENDING_SECONDS:
-        user = User.objects.filter(pk=pending.get("uid"), is_active=True, totp_enabled=True).first()
+        user = User.objects.filter(pk=int(pending.get("uid") or 0), is_active=True, totp_enabled=True).first()
     if user is None:
         if pending is not None:
             request.session.pop(PENDING, None)
@@ -124,7 +126,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_check(user, form.cleaned_data["code"]):
-            next_url = _safe_next(request, pending.get("next"))
+            next_url = _safe_next(request, pending.get("next") if isinstance(pending, dict) else None)
             del request.session[PENDING]
             services.login_complete(request, user)
             return _after_login(request, user, next_url)
@@ -152,7 +154,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @never_cache
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     user = request.user
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     forced = services.password_expired(user)
@@ -187,7 +189,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     sessions = selectors.live_sessions(UserSession.objects.filter(user=user)).order_by("-last_seen")[:50]
     events = _with_reasons(LoginEvent.objects.filter(username=user.username).order_by("-at", "-id")[:10])
@@ -215,7 +217,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
-def totp_setup(request: HttpRequest) -> HttpResponse:
+def totp_setup(request: AuthedRequest) -> HttpResponse:
     """Bind an authenticator app: a new secret, shown as a QR code, confirmed with a code."""
     user = request.user
     secret = request.session.get(TOTP_SETUP)
@@ -240,7 +242,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("code")
 @login_required
-def totp_disable(request: HttpRequest) -> HttpResponse:
+def totp_disable(request: AuthedRequest) -> HttpResponse:
     """Turn one's own second factor off; a current code proves the phone is at hand."""
     user = request.user
     if not user.totp_enabled:
@@ -260,7 +262,7 @@ def totp_disable(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end(request: AuthedRequest, pk: int) -> HttpResponse:
     """End a session: one's own (any user) or anyone's (sessions.manage)."""
     actor = request.user
     own = UserSession.objects.filter(pk=pk, user=actor).first()
@@ -278,7 +280,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "sessions.manage")
     q = request.GET.get("q", "")[:100].strip()
     qs = selectors.live_sessions(scope.permitted(request.user, UserSession, "sessions.manage"))
@@ -302,7 +304,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def loginevent_list(request: HttpRequest) -> HttpResponse:
+def loginevent_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "loginlog.view")
     form = LoginEventFilterForm(request.GET)
     valid = form.is_valid()
@@ -327,7 +329,7 @@ def loginevent_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     scope.require_perm(viewer, "accounts.view")
     values = UserFilterForm(request.GET).values()
@@ -368,7 +370,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     target = scope.get_or_404(viewer, User.objects.select_related("org"), "accounts.view", pk=pk)
     sessions = events = None
@@ -405,7 +407,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     """A new account with a generated temporary password, shown once; the user changes it at first login."""
     viewer = request.user
     scope.require_perm(viewer, "accounts.manage")
@@ -442,7 +444,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     target = scope.get_or_404(viewer, User.objects.select_related("org"), "accounts.manage", pk=pk)
     initial = {"name": target.name, "org_code": selectors.org_ref(target.org), "is_active": target.is_active}
@@ -480,7 +482,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def user_roles(request: AuthedRequest, pk: int) -> HttpResponse:
     """Business roles of a user: the security administrator's duty alone (三员分立)."""
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.roles", pk=pk)
@@ -494,7 +496,7 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("角色已更新。"))
             return redirect("accounts:user-detail", pk=target.pk)
-    chosen = set(form.data.getlist("roles")) if form.is_bound else set(current)
+    chosen = set(request.POST.getlist("roles")) if form.is_bound else set(current)
     choices = [
         {
             "code": code,
@@ -503,7 +505,7 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
             "scope": scope.SCOPE_LABELS[ROLES[code].scope],
             "description": ROLES[code].description,
         }
-        for code, label in form.fields["roles"].choices
+        for code, label in business_role_choices()
     ]
     return render(
         request,
@@ -521,7 +523,7 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @never_cache
 @login_required
-def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """Set a generated temporary password, shown once on this response and never stored in clear."""
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.manage", pk=pk)
@@ -539,7 +541,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.manage", pk=pk)
     services.user_unlock(actor=viewer, username=target.username)
@@ -549,7 +551,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_totp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def user_totp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     """Turn off another user's second factor (a lost phone); they may bind a new one after login."""
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.manage", pk=pk)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,6 +12,7 @@ from gefeng.api import services
 from gefeng.api.models import ApiToken
 from gefeng.core import scope
 from gefeng.core.forms import StyledFormMixin, add_service_errors
+from gefeng.core.types import AuthedRequest
 
 
 class TokenForm(StyledFormMixin, forms.Form):
@@ -21,7 +22,7 @@ class TokenForm(StyledFormMixin, forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "api.use")
     form = TokenForm(request.POST or None)
     new_token = None
@@ -39,7 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = scope.get_or_404(request.user, ApiToken, pk=pk)
     services.token_revoke(actor=request.user, token=token)
     messages.success(request, "令牌已吊销。")

@@ -8,8 +8,8 @@ class StyledFormMixin:
     errors are added (during validation or by a service), never by validating early."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -23,10 +23,10 @@ class StyledFormMixin:
                 widget.format = "%Y-%m-%d"
 
     def add_error(self, field, error):
-        super().add_error(field, error)  # type: ignore[misc]
-        for name in list(self._errors or {}):  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+        super().add_error(field, error)
+        for name in list(self._errors or {}):
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 

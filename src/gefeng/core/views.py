@@ -23,21 +23,16 @@ from gefeng.core import audit, exports, figures, scope, selectors
 from gefeng.core.forms import DateInput, StyledFormMixin
 from gefeng.core.models import AuditEntry
 from gefeng.core.pagination import paginate
+from gefeng.core.types import AuthedRequest
 from gefeng.orgs import selectors as org_selectors
 
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     counts = org_selectors.scope_counts(user) if scope.has_perm(user, "orgs.view") else None
-    grants = [
-        {"role": label}
-        for label in user.role_labels()  # type: ignore[union-attr]
-    ]
-    return render(
-        request, "core/home.html", {"counts": counts, "grants": grants, "scope_desc": scope_description(user)}
-    )
+    return render(request, "core/home.html", {"counts": counts, "scope_desc": scope_description(user)})
 
 
 def scope_description(user) -> str:
@@ -51,7 +46,7 @@ def scope_description(user) -> str:
 
 @require_GET
 @login_required
-def figures_view(request: HttpRequest) -> HttpResponse:
+def figures_view(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "figures.view")
     today = dt.date.today()
     try:
@@ -218,7 +213,7 @@ def _audit_export_row(entry: AuditEntry) -> tuple[Any, ...]:
 
 @require_GET
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "audit.view")
     form = AuditFilterForm(request.GET)
     valid = form.is_valid()
@@ -247,7 +242,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponseBase:
+def audit_export(request: AuthedRequest) -> HttpResponseBase:
     """The filtered log as xlsx or csv; the export is itself written to the log."""
     scope.require_perm(request.user, "audit.view")
     fmt = request.GET.get("format", "xlsx")

@@ -17,6 +17,7 @@ from gefeng.core import scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.pii import mask_phone
+from gefeng.core.types import AuthedRequest
 from gefeng.orgs import selectors, services
 from gefeng.orgs.forms import CloseForm, MoveForm, NodeCreateForm, NodeEditForm, NodeFilterForm
 from gefeng.orgs.models import ALLOWED_CHILDREN, OrgNode
@@ -39,7 +40,7 @@ def _int_param(request: HttpRequest, name: str, default: int = 0, *, maximum: in
 
 @require_GET
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "orgs.view")
     roots = selectors.mark_has_children(request.user, selectors.roots_for(request.user))
     # The first level under a single top node is shown open; everything deeper loads on demand.
@@ -52,7 +53,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def node_children(request: HttpRequest, pk: int) -> HttpResponse:
+def node_children(request: AuthedRequest, pk: int) -> HttpResponse:
     scope.require_perm(request.user, "orgs.view")
     node = scope.get_or_404(request.user, OrgNode, pk=pk)
     offset = _int_param(request, "offset")
@@ -66,7 +67,7 @@ def node_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def node_search(request: HttpRequest) -> HttpResponse:
+def node_search(request: AuthedRequest) -> HttpResponse:
     """Search by name, short name or code within the user's scope.
 
     With `move=<pk>` it lists the nodes that node may be moved under, as choices for the move form.
@@ -98,7 +99,7 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 @require_GET
 @login_required
-def node_list(request: HttpRequest) -> HttpResponse:
+def node_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "orgs.view")
     values = NodeFilterForm(request.GET).values()
     filters = selectors.NodeFilters(**values)
@@ -160,14 +161,14 @@ def _detail_context(request: HttpRequest, node: OrgNode, *, phone: str | None = 
 
 @require_GET
 @login_required
-def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def node_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, pk=pk)
     return render(request, "orgs/node_detail.html", _detail_context(request, node))
 
 
 @require_POST
 @login_required
-def node_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def node_reveal_phone(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     phone = services.orgnode_reveal_phone(actor=request.user, node=node)
     if request.htmx:
@@ -180,7 +181,7 @@ def node_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def node_create(request: HttpRequest, pk: int) -> HttpResponse:
+def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     form = NodeCreateForm(request.POST if request.method == "POST" else None, parent=parent)
     if request.method == "POST" and ALLOWED_CHILDREN[parent.kind] and form.is_valid():
@@ -208,7 +209,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     form = NodeEditForm(request.POST if request.method == "POST" else None, node=node)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +233,7 @@ def node_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def node_move(request: HttpRequest, pk: int) -> HttpResponse:
+def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     form = MoveForm(request.POST if request.method == "POST" else None, node=node)
     if request.method == "POST" and form.is_valid():
@@ -268,7 +269,7 @@ def node_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def node_close(request: HttpRequest, pk: int) -> HttpResponse:
+def node_close(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
