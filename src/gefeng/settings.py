@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "gefeng.core",
     "gefeng.orgs",
     "gefeng.accounts",
+    "gefeng.members",
     "gefeng.api",
 ]
 

@@ -49,12 +49,13 @@ class RoleDef:
 
 _ORG_READ = {"orgs.view", "api.use"}
 _ORG_WRITE = {"orgs.view", "orgs.change", "api.use"}
+_MEMBERS = {"members.view", "members.change", "members.reveal", "members.import", "members.export"}
 
 ROLES: dict[str, RoleDef] = {
     RoleCode.COUNTY_ADMIN: RoleDef(
         RoleCode.COUNTY_ADMIN,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
         DUTY_BUSINESS,
         "县总工会、县产改办：全县数据，计划、督办、审批、统计。",
     ),
@@ -68,21 +69,21 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.TOWN_OFFICER: RoleDef(
         RoleCode.TOWN_OFFICER,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
         DUTY_BUSINESS,
         "镇、街道、园区工会：本辖区的组织建设、推荐与审核。",
     ),
     RoleCode.ENTERPRISE_CHAIR: RoleDef(
         RoleCode.ENTERPRISE_CHAIR,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
         DUTY_BUSINESS,
         "企业工会主席：本企业的工会、班组与会员。",
     ),
     RoleCode.AUDITOR: RoleDef(
         RoleCode.AUDITOR,
         scope.ALL,
-        frozenset({"audit.view", "loginlog.view", "orgs.view", "api.use"}),
+        frozenset({"audit.view", "loginlog.view", "orgs.view", "members.view", "api.use"}),
         DUTY_AUDIT,
         "审计管理员：只读查看业务数据，查看与导出审计日志和登录日志。",
     ),
@@ -96,7 +97,7 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.WORKER: RoleDef(
         RoleCode.WORKER,
         scope.SELF,
-        frozenset({"self.view"}),
+        frozenset({"self.view", "members.view"}),
         DUTY_BUSINESS,
         "职工：本人信息与申请。",
     ),

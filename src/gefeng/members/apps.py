@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "gefeng.members"
+    label = "members"
+    verbose_name = "实名制会员"
+
+    def ready(self) -> None:
+        from gefeng.members import figures  # noqa: F401  (registers the registry's yearly figures)

@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gefeng.core import scope
+from gefeng.core.pii import EncryptedCharField, mask_id_number, mask_phone
+
+
+class Sex(models.TextChoices):
+    MALE = "男", _("男")
+    FEMALE = "女", _("女")
+
+
+class Political(models.TextChoices):
+    CPC = "中共党员", _("中共党员")
+    PROBATIONARY = "中共预备党员", _("中共预备党员")
+    LEAGUE = "共青团员", _("共青团员")
+    DEMOCRATIC = "民主党派", _("民主党派")
+    MASSES = "群众", _("群众")
+    OTHER = "其他", _("其他")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "小学", _("小学及以下")
+    JUNIOR = "初中", _("初中")
+    SENIOR = "高中", _("高中")
+    VOCATIONAL = "中专", _("中专/中技/职高")
+    COLLEGE = "大专", _("大专")
+    BACHELOR = "本科", _("本科")
+    MASTER = "硕士", _("硕士研究生")
+    DOCTOR = "博士", _("博士研究生")
+
+
+class JobCategory(models.TextChoices):
+    FRONTLINE = "一线工人", _("一线工人")
+    TECHNICAL = "技术人员", _("技术人员")
+    MANAGEMENT = "管理人员", _("管理人员")
+    OTHER = "其他", _("其他")
+
+
+class SkillLevel(models.TextChoices):
+    """国家职业资格 / 职业技能等级 (五级 lowest, 一级 highest)."""
+
+    L5 = "5", _("五级/初级工")
+    L4 = "4", _("四级/中级工")
+    L3 = "3", _("三级/高级工")
+    L2 = "2", _("二级/技师")
+    L1 = "1", _("一级/高级技师")
+
+
+class NewFormGroup(models.TextChoices):
+    """新就业形态 “八大群体” (ACFTU 2018 campaign)."""
+
+    TRUCK = "货车司机", _("货车司机")
+    COURIER = "快递员", _("快递员")
+    CARER = "护工护理员", _("护工护理员")
+    DOMESTIC = "家政服务员", _("家政服务员")
+    MALL = "商场信息员", _("商场信息员")
+    DELIVERY = "网约送餐员", _("网约送餐员")
+    ESTATE = "房产中介员", _("房产中介员")
+    GUARD = "保安员", _("保安员")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("在会")
+    RETAINED = "retained", _("保留会籍")
+    TRANSFERRED_OUT = "out", _("已转出")
+    LEFT = "left", _("已退会")
+
+
+@scope.rule(org="union__", person="user_id", view="members.view")
+class Member(models.Model):
+    """One person in the real-name registry: one row per ID number in the whole database
+    (“一次入会、动态接转”, 会籍管理办法 §3), whatever union holds the membership now.
+
+    The ID number and phone are sealed (`EncryptedCharField`); `id_hash` and `phone_hash` are
+    keyed blind indexes for exact search and de-duplication.
+    """
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedCharField(_("身份证号"))
+    id_hash = models.CharField(max_length=64, unique=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    political_status = models.CharField(_("政治面貌"), max_length=10, choices=Political.choices, blank=True)
+    education = models.CharField(_("文化程度"), max_length=10, choices=Education.choices, blank=True)
+    phone = EncryptedCharField(_("手机号"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    union = models.ForeignKey(
+        "orgs.OrgNode", verbose_name=_("所在工会"), on_delete=models.PROTECT, related_name="union_members"
+    )
+    enterprise = models.ForeignKey(
+        "orgs.OrgNode",
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprise_members",
+    )
+    team = models.ForeignKey(
+        "orgs.OrgNode",
+        verbose_name=_("班组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team_members",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+
+    job_category = models.CharField(_("岗位类别"), max_length=10, choices=JobCategory.choices, blank=True)
+    industrial_worker = models.BooleanField(_("产业工人"), default=False)
+    occupation = models.CharField(_("工种"), max_length=50, blank=True)
+    skill_level = models.CharField(_("技能等级"), max_length=1, choices=SkillLevel.choices, blank=True)
+    new_form_group = models.CharField(
+        _("新就业形态群体"), max_length=10, choices=NewFormGroup.choices, blank=True
+    )
+    migrant = models.BooleanField(_("农民工"), default=False)
+    joined_on = models.DateField(_("入会日期"))
+    card_number = models.CharField(_("会员证号"), max_length=30, blank=True)
+    status = models.CharField(_("会籍状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    ended_on = models.DateField(_("会籍终止日期"), null=True, blank=True, help_text=_("转出或退会之日"))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("会员")
+        verbose_name_plural = _("会员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card_number"], condition=~Q(card_number=""), name="member_card_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["union", "status", "name"], name="member_union_status_name"),
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["joined_on"], name="member_joined_on"),
+            models.Index(fields=["birth_date"], name="member_birth_date"),
+            models.Index(fields=["enterprise", "status"], name="member_enterprise_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class SearchKey(models.Model):
+    """Search keys of a member: every suffix of the name (so any substring is a key prefix),
+    the full pinyin and the initials. A search is a range scan on `key`; see selectors."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="search_keys")
+    key = models.CharField(max_length=60)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "member"], name="searchkey_key_member")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class EventKind(models.TextChoices):
+    JOIN = "join", _("入会")
+    TRANSFER_IN = "in", _("转入")
+    TRANSFER_OUT = "out", _("转出")
+    RETAIN = "retain", _("保留会籍")
+    RESTORE = "restore", _("恢复会籍")
+    LEAVE = "leave", _("退会")
+    UPDATE = "update", _("信息变更")
+
+
+@scope.rule(org="union__", person="member__user_id", view="members.view")
+class MembershipEvent(models.Model):
+    """The membership's history. A transfer writes two rows, one on each side, so the old union
+    keeps the record of who left it for where while the member is no longer in its scope."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices)
+    on = models.DateField(_("日期"))
+    union = models.ForeignKey(
+        "orgs.OrgNode", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+"
+    )
+    other_union = models.ForeignKey(
+        "orgs.OrgNode",
+        verbose_name=_("对方工会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    other_name = models.CharField(_("对方单位"), max_length=100, blank=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会籍记录")
+        verbose_name_plural = _("会籍记录")
+        ordering = ["-on", "-id"]
+        indexes = [
+            models.Index(fields=["member", "on"], name="event_member_on"),
+            models.Index(fields=["kind", "on"], name="event_kind_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()} {self.member}"
