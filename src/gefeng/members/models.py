@@ -81,6 +81,13 @@ class Member(models.Model):
     """
 
     name = models.CharField(_("姓名"), max_length=50)
+    # Search columns (see selectors): the name from its 2nd and 3rd character, so a substring
+    # anywhere in a 2–4 character name is a prefix of one of three indexed columns; the full
+    # pinyin and the initials (ü written u), prefix-searchable the same way.
+    name_tail1 = models.CharField(max_length=50, blank=True)
+    name_tail2 = models.CharField(max_length=50, blank=True)
+    pinyin = models.CharField(max_length=120, blank=True)
+    initials = models.CharField(max_length=30, blank=True)
     id_number = EncryptedCharField(_("身份证号"))
     id_hash = models.CharField(max_length=64, unique=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
@@ -146,6 +153,10 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["union", "status", "name"], name="member_union_status_name"),
             models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["name_tail1"], name="member_name_tail1"),
+            models.Index(fields=["name_tail2"], name="member_name_tail2"),
+            models.Index(fields=["pinyin"], name="member_pinyin"),
+            models.Index(fields=["initials"], name="member_initials"),
             models.Index(fields=["joined_on"], name="member_joined_on"),
             models.Index(fields=["birth_date"], name="member_birth_date"),
             models.Index(fields=["enterprise", "status"], name="member_enterprise_status"),
@@ -161,20 +172,6 @@ class Member(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
-
-
-class SearchKey(models.Model):
-    """Search keys of a member: every suffix of the name (so any substring is a key prefix),
-    the full pinyin and the initials. A search is a range scan on `key`; see selectors."""
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="search_keys")
-    key = models.CharField(max_length=60)
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "member"], name="searchkey_key_member")]
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class EventKind(models.TextChoices):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +28,6 @@ from gefeng.members.models import (
     MembershipEvent,
     NewFormGroup,
     Political,
-    SearchKey,
     SkillLevel,
     Status,
 )
@@ -145,22 +145,22 @@ def clean_member(data: dict[str, Any], *, today: dt.date | None = None) -> Clean
     return Clean(name=name, id_number=info.number, birth_date=info.birth_date, sex=info.sex, fields=fields)
 
 
-def search_keys(name: str) -> list[str]:
-    """Every suffix of the name (any substring is then a key prefix), full pinyin and initials."""
-    keys = {name[i:] for i in range(len(name))}
+@lru_cache(maxsize=200_000)
+def search_columns(name: str) -> dict[str, str]:
+    """The search columns of a name (names repeat a lot, so conversions are cached)."""
     full, initials = pinyin.keys(name)
-    if full:
-        keys.add(full)
-        if "v" in full:
-            keys.add(full.replace("v", "u"))  # 吕 lv / lu
-    if initials:
-        keys.add(initials)
-    return sorted(k[:60] for k in keys if k)
+    return {
+        "name_tail1": name[1:],
+        "name_tail2": name[2:],
+        "pinyin": full.replace("v", "u")[:120],
+        "initials": initials[:30],
+    }
 
 
-def _reindex(member: Member) -> None:
-    SearchKey.objects.filter(member=member).delete()
-    SearchKey.objects.bulk_create([SearchKey(member=member, key=k) for k in search_keys(member.name)])
+def _set_name(member: Member, name: str) -> None:
+    member.name = name
+    for key, value in search_columns(name).items():
+        setattr(member, key, value)
 
 
 def _check_union(actor: Any, union: OrgNode) -> OrgNode:
@@ -218,12 +218,8 @@ def member_join(
             raise ValidationError({"card_number": ["会员证号已被他人使用。"]})
     enterprise = _employer(union)
     member = existing or Member(id_hash=digest)
-    member.name, member.id_number, member.birth_date, member.sex = (
-        clean.name,
-        clean.id_number,
-        clean.birth_date,
-        clean.sex,
-    )
+    _set_name(member, clean.name)
+    member.id_number, member.birth_date, member.sex = clean.id_number, clean.birth_date, clean.sex
     for key, value in clean.fields.items():
         setattr(member, key, value)
     member.phone_hash = pii.blind_index(member.phone)
@@ -231,7 +227,6 @@ def member_join(
     member.industrial_worker = bool(enterprise and enterprise.industry in INDUSTRIAL_SECTIONS)
     member.status, member.ended_on = Status.ACTIVE, None
     member.save()
-    _reindex(member)
     MembershipEvent.objects.create(
         member=member,
         kind=EventKind.JOIN,
@@ -276,8 +271,7 @@ def member_update(
         and Member.objects.filter(card_number=clean.fields["card_number"]).exclude(pk=member.pk).exists()
     ):
         raise ValidationError({"card_number": ["会员证号已被他人使用。"]})
-    renamed = clean.name != member.name
-    member.name = clean.name
+    _set_name(member, clean.name)
     for key, value in clean.fields.items():
         setattr(member, key, value)
     member.team = team
@@ -285,8 +279,6 @@ def member_update(
     changes = audit.diff(before, audit.snapshot(member, (*EDITABLE, "joined_on")))
     if changes:
         member.save()
-        if renamed:
-            _reindex(member)
         audit.record(actor=actor, action="members.member.updated", obj=member, changes=changes)
     return member
 
