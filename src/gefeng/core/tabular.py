@@ -1,0 +1,763 @@
+"""Reading the spreadsheets county officials really send: the layer under every Excel import.
+
+`open_table(path, columns)` turns an uploaded file into a `Sheet` (which sheet, which row is the
+header, where each known column is) and a lazy iterator of `Row`s: cleaned text keyed by the
+canonical field names, with the row number Excel shows. File-level problems raise
+`TabularError` with a Chinese message for the uploader. Business validation (ID numbers, dates,
+phones) is the importer's job; nothing here touches the database.
+
+What real files look like, and what is done about it:
+
+* Formats are told by content, not by name: a zip with `xl/workbook.xml` is xlsx (a roster
+  renamed to .txt still opens), a zip whose `mimetype` says spreadsheet is ods, an OLE file is
+  xls — unless it holds an `EncryptionInfo` stream, which is how Excel stores a password-protected
+  xlsx. Anything else must be text: CSV or tab/semicolon separated, in UTF-8 (with or without
+  BOM), UTF-16 with BOM (Excel's "Unicode 文本") or GB18030 (which covers GBK and GB2312). A web
+  page or XML saved with an .xls name is refused with a hint to save it as .xlsx.
+* The data sheet is the first sheet (visible sheets first) whose first 30 rows contain a header
+  with every required column, so 填表说明 sheets before or after it are skipped. Title rows above
+  the header are skipped; a header split over two rows (merged "联系方式" above "手机号") is read
+  as one.
+* Header text is compared after NFKC, with all whitespace, a leading `*`, a trailing `*`, `:`,
+  `(必填)` / `(选填)` removed and case ignored; `身份证号(18位)` falls back to `身份证号`.
+* Cells become text: NFKC (full-width digits and letters to half-width), U+3000 and zero-width
+  characters removed, whitespace collapsed (removed entirely for `compact` keys such as ID
+  numbers and phones), an Excel leading apostrophe dropped, integral numbers without ".0",
+  dates as YYYY-MM-DD, booleans 是/否. A number of 10^15 or more (an ID number Excel stored as a
+  number, its last digits already lost) is kept in scientific notation so the importer can say so
+  (`lost_digits`).
+* Rows whose known columns are all empty are skipped (blank rows anywhere, and the numbered but
+  empty rows of a template), as are totals rows (合计 / 总计 / 小计) and the header repeated
+  further down; reading goes on after them.
+
+Memory: CSV is read line by line. For Excel formats python-calamine holds the chosen sheet's
+cells in its own (Rust) memory; rows are converted to Python one at a time (`iter_rows`), so the
+sheet never lives in memory twice.
+
+Also here: `parse_date` for the date forms people type, `excel_serial_to_date`, and
+`write_rejects_xlsx` for handing the refused rows back with their reasons.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import itertools
+import os
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import xlsxwriter
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from gefeng.core.exports import safe_cell
+
+__all__ = [
+    "HEADER_SCAN_ROWS",
+    "Column",
+    "Row",
+    "Sheet",
+    "TabularError",
+    "cell_text",
+    "excel_serial_to_date",
+    "format_size",
+    "lost_digits",
+    "normalize_header",
+    "open_table",
+    "parse_date",
+    "write_rejects_xlsx",
+]
+
+HEADER_SCAN_ROWS = 30  # the header must be within the first 30 rows of a sheet
+REASON_LABEL = "错误原因"
+
+MSG_EMPTY = "文件是空的（0 字节），请检查是否选错了文件。"
+MSG_UNREADABLE = "无法读取该文件：不是有效的 Excel（.xlsx/.xls/.ods）或 CSV 文件。"
+MSG_ENCRYPTED = "文件已加密，请取消密码后再导入。"
+MSG_WEB_PAGE = (
+    "无法读取该文件：它实际是网页（HTML）或 XML 格式，只是扩展名像 Excel 文件。"
+    "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再导入。"
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+# Stream names (directory entries, UTF-16LE) that mark an encrypted OOXML package (MS-OFFCRYPTO).
+_ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_OLE_DIR_ENTRY = 128  # directory entries are 128 bytes and sectors are multiples of 512
+_MAX_UNPACKED = 2 * 1024**3  # declared uncompressed size of a workbook's parts (zip-bomb guard)
+_CHUNK = 1 << 20
+
+# Removed from every cell: ideographic space (used to pad two-character names) and invisible
+# characters that come with text pasted from web pages and chat apps.
+_DROP = dict.fromkeys(map(ord, "\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+_HEADER_LEAD = re.compile(r"^[*※]+")
+_HEADER_TRAIL = re.compile(r"(?:\*|:|\((?:必填|必填项|选填|可选|非必填)\))+$")
+_HEADER_NOTE = re.compile(r"(?:\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】)$")
+_TOTAL = re.compile(r"^(?:合计|总计|小计)(?::.*)?$")
+_LOST_DIGITS = re.compile(r"^-?\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
+
+T = TypeVar("T")
+
+
+class TabularError(Exception):
+    """A problem with the file as a whole; `str(error)` is a Chinese message for the uploader."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field an import understands: its key, its Chinese label, other header texts for it."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass
+class Sheet:
+    name: str  # the worksheet's name (for CSV: the file name)
+    header_row: int  # 1-based row number of the header (its last row when it spans two)
+    columns: dict[str, int]  # key -> 0-based column index (0 = column A)
+    unknown: list[str]  # header texts that match no column
+    notes: list[str] = field(default_factory=list)  # things worth telling the uploader (Chinese)
+    format: str = ""  # "xlsx", "xlsb", "xls", "ods" or "csv"
+    encoding: str = ""  # for CSV: the detected encoding
+
+
+@dataclass
+class Row:
+    number: int  # 1-based row number as Excel shows it (for CSV: the record number)
+    values: dict[str, str]  # key -> cleaned text ('' if empty or the column is absent)
+
+
+# --------------------------------------------------------------------------------------------
+# Small public helpers
+
+
+def format_size(size: int) -> str:
+    """A byte count the way people say it: "312.5 MB", "50 MB", "800 KB", "12 字节"."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= factor:
+            text = f"{size / factor:.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
+    return f"{size} 字节"
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 27 → "AB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def normalize_header(value: object) -> str:
+    """Header text in comparable form: NFKC, no whitespace, no */(必填) decoration, case-folded."""
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).translate(_DROP)
+    text = "".join(text.split())
+    text = _HEADER_LEAD.sub("", text)
+    text = _HEADER_TRAIL.sub("", text)
+    return text.casefold()
+
+
+def lost_digits(text: str) -> bool:
+    """True for a number in scientific notation ("3.20322199001011e+17", "3.20322E+17").
+
+    That is what is left of an ID number or bank card number that Excel stored as a number:
+    the digits after the 15th are gone and cannot be recovered from the file.
+    """
+    return bool(_LOST_DIGITS.match(text))
+
+
+def _clean_str(text: str, compact: bool) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.translate(_DROP))
+    parts = text.split()
+    text = parts[0] if len(parts) == 1 else ("" if compact else " ").join(parts)
+    if text.startswith("'"):  # Excel's "store as text" marker, typed or exported
+        text = text[1:].strip()
+    return text
+
+
+def _float_text(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    # 15 significant digits is all Excel keeps; 10^15 and above come out in scientific notation,
+    # never as a plausible-looking integer whose last digits are invented.
+    return format(value, ".15g")
+
+
+def cell_text(value: Any, *, compact: bool = False) -> str:
+    """One cell as clean text (see the module docstring for the rules)."""
+    if value is None:
+        return ""
+    kind = type(value)
+    if kind is str:
+        return _clean_str(value, compact) if value else ""
+    if kind is float:
+        return _float_text(value)
+    if kind is bool:
+        return "是" if value else "否"
+    if kind is int:
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S")
+    return _clean_str(str(value), compact)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_MAX_SERIAL = 2_958_465  # 9999-12-31
+_TIME_SUFFIX = re.compile(r"^(.+?)(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$"),  # 2019-05-01 2019/5/1 2019.5.1
+    re.compile(r"^(\d{4})()年(\d{1,2})月(\d{1,2})[日号]?$"),  # 2019年5月1日
+    re.compile(r"^(\d{4})()(\d{2})(\d{2})$"),  # 20190501
+    re.compile(r"^(\d{4})([-/.])(\d{1,2})()$"),  # 2019-5 → 1 May
+    re.compile(r"^(\d{4})()年(\d{1,2})月?()$"),  # 2019年5月
+    re.compile(r"^(\d{4})()(\d{2})()$"),  # 201905
+)
+_SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
+
+
+def excel_serial_to_date(serial: float) -> dt.date:
+    """The date of an Excel serial number (1900 date system, 1 = 1900-01-01)."""
+    whole = int(serial)
+    if not 1 <= whole <= _MAX_SERIAL:
+        raise ValueError(f"Excel 日期序号 {whole} 超出范围（1–{_MAX_SERIAL}）。")
+    if whole == 60:  # Excel's 1900-02-29, a day that never was (kept for Lotus 1-2-3)
+        raise ValueError("Excel 日期序号 60 对应 1900 年 2 月 29 日，该日期不存在。")
+    if whole < 60:
+        return _EXCEL_EPOCH + dt.timedelta(days=whole + 1)
+    return _EXCEL_EPOCH + dt.timedelta(days=whole)
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as people type it in a roster; raises ValueError with a Chinese message.
+
+    Accepts 2019-05-01, 2019/5/1, 2019.05.01, 2019年5月1日, 20190501, a month alone (2019-5,
+    2019年5月, 201905 → the 1st), an optional time after the date, full-width digits, and an
+    Excel serial number written as text (5 digits, 10000–80000, e.g. "43586" → 2019-05-01).
+    """
+    raw = unicodedata.normalize("NFKC", str(text if text is not None else "")).translate(_DROP).strip()
+    if not raw:
+        raise ValueError("日期为空。")
+    match = _TIME_SUFFIX.match(raw)
+    value = "".join((match.group(1) if match else raw).split())
+    serial = _SERIAL.match(value)
+    if serial:
+        number = int(serial.group(1))
+        if 10_000 <= number <= 80_000:
+            return excel_serial_to_date(number)
+    for form in _DATE_FORMS:
+        found = form.match(value)
+        if not found:
+            continue
+        year, month = int(found.group(1)), int(found.group(3))
+        day = int(found.group(4)) if found.group(4) else 1
+        if year < 1900:
+            raise ValueError(f"日期“{raw}”的年份 {year} 不合理。")
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"日期不存在：{year} 年 {month} 月 {day} 日。") from None
+    raise ValueError(f"无法识别的日期“{raw}”，请写成 2019-05-01 这样的格式。")
+
+
+# --------------------------------------------------------------------------------------------
+# Telling the format
+
+
+def _sniff_format(path: Path) -> str:
+    """The format from the bytes ("xlsx", "xlsb", "ods", "xls", "csv"); TabularError if none."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_format(path)
+    if head == _OLE_MAGIC:
+        if _ole_encrypted(path):
+            raise TabularError(MSG_ENCRYPTED)
+        return "xls"
+    return "csv"
+
+
+def _zip_format(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if sum(info.file_size for info in infos) > _MAX_UNPACKED:
+                raise TabularError(
+                    f"文件解压后超过 {format_size(_MAX_UNPACKED)}，不像是正常的表格，请拆分后分批导入。"
+                )
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(200)
+                if b"opendocument.spreadsheet" in mimetype:
+                    return "ods"
+                raise TabularError(MSG_UNREADABLE + "该文件似乎是其他类型的 OpenDocument 文档。")
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "word/document.xml" in names:
+                raise TabularError(MSG_UNREADABLE + "该文件似乎是 Word 文档。")
+            if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+                return "xlsx"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):
+        raise TabularError(MSG_UNREADABLE) from None
+    raise TabularError(MSG_UNREADABLE)
+
+
+def _ole_encrypted(path: Path) -> bool:
+    """Whether an OLE compound file has the directory entries of an encrypted OOXML package.
+
+    Directory entries start on 128-byte boundaries (sectors are 512 or 4096 bytes), so a name
+    is only counted there; the same bytes inside cell text cannot trigger it by accident.
+    """
+    with path.open("rb") as handle:
+        offset = 0
+        while chunk := handle.read(_CHUNK):  # _CHUNK is a multiple of 128: entries never straddle
+            for name in _ENCRYPTION_STREAMS:
+                at = chunk.find(name)
+                while at != -1:
+                    if (offset + at) % _OLE_DIR_ENTRY == 0:
+                        return True
+                    at = chunk.find(name, at + 1)
+            offset += len(chunk)
+    return False
+
+
+def _text_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        candidates: tuple[str, ...] = ("utf-8-sig",)
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)
+    else:
+        candidates = ("utf-8-sig", "gb18030")
+    for encoding in candidates:
+        if _decodes_as_text(path, encoding):
+            return encoding
+    raise TabularError(MSG_UNREADABLE)
+
+
+def _decodes_as_text(path: Path, encoding: str) -> bool:
+    """One streaming pass: the whole file decodes strictly and has no binary control bytes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                if _BINARY.search(decoder.decode(chunk)):
+                    return False
+            return not _BINARY.search(decoder.decode(b"", final=True))
+        except UnicodeDecodeError:
+            return False
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [line for line in sample.splitlines()[: HEADER_SCAN_ROWS * 2] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", "\t", ";"):
+        score = (sum(delimiter in line for line in lines), sum(line.count(delimiter) for line in lines))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# Row sources: each gives the rows of one sheet from row 1 on, as lists of raw cell values
+
+
+@dataclass
+class _Source:
+    name: str
+    rows: Iterator[Sequence[Any]]
+    offset: int = 0  # column index of the first cell in each row
+
+
+def _csv_source(path: Path, display: str) -> tuple[_Source, str]:
+    encoding = _text_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        sample = handle.read(64 * 1024)
+    head = sample.lstrip()[:1024].lower()
+    if head.startswith("<") and any(
+        tag in head for tag in ("<html", "<table", "<?xml", "<!doctype", "<head", "<meta", "<workbook")
+    ):
+        raise TabularError(MSG_WEB_PAGE)
+    delimiter = _sniff_delimiter(sample)
+
+    def rows() -> Iterator[Sequence[Any]]:
+        reader = None
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=delimiter)
+                yield from reader
+        except (csv.Error, UnicodeDecodeError) as error:
+            where = f"第 {reader.line_num} 行附近" if reader is not None else "文件"
+            raise TabularError(
+                f"{where}无法读取（{error}）。请检查该处的引号是否成对，或另存为 .xlsx 后再导入。"
+            ) from None
+
+    return _Source(name=display, rows=rows()), encoding
+
+
+def _calamine(call: Callable[[], T]) -> T:
+    """Run a python-calamine call, turning its failures (even Rust panics) into TabularError."""
+    try:
+        return call()
+    except PasswordError:
+        raise TabularError(MSG_ENCRYPTED) from None
+    except TabularError:
+        raise
+    except Exception:
+        raise TabularError(MSG_UNREADABLE) from None
+    except BaseException as error:  # pyo3's PanicException derives from BaseException
+        if type(error).__name__ == "PanicException":
+            raise TabularError(MSG_UNREADABLE) from None
+        raise
+
+
+def _workbook_sources(workbook: CalamineWorkbook) -> Iterator[_Source]:
+    """The worksheets, visible ones first, each loaded only when the caller gets to it."""
+    metadata = _calamine(lambda: list(workbook.sheets_metadata))
+    sheets = [m for m in metadata if m.typ == SheetTypeEnum.WorkSheet]
+    sheets.sort(key=lambda m: m.visible != SheetVisibleEnum.Visible)  # stable: keeps book order
+    for meta in sheets:
+        sheet = _calamine(lambda name=meta.name: workbook.get_sheet_by_name(name))  # type: ignore[misc]
+        start = sheet.start
+        if start is None:  # an empty sheet (iter_rows would fail on it)
+            yield _Source(name=meta.name, rows=iter(()))
+            continue
+        # iter_rows yields blank rows for rows 1..start[0] first, then the used range; cells
+        # begin at the used range's first column.
+        yield _Source(name=meta.name, rows=_calamine(sheet.iter_rows), offset=start[1])
+
+
+# --------------------------------------------------------------------------------------------
+# The header
+
+
+@dataclass
+class _Header:
+    index: int  # 0-based index of the (last) header row in the source
+    columns: dict[str, int]
+    unknown: list[str]
+    notes: list[str]
+    texts: dict[str, str] = field(default_factory=dict)  # key -> the header cell's text
+
+
+class _Matcher:
+    def __init__(self, columns: Sequence[Column]) -> None:
+        if not columns:
+            raise ValueError("open_table needs at least one Column.")
+        self.columns = list(columns)
+        self.by_key = {c.key: c for c in columns}
+        if len(self.by_key) != len(columns):
+            raise ValueError("Column keys must be unique.")
+        self.required = [c.key for c in columns if c.required]
+        self.names: dict[str, str] = {}
+        for column in columns:
+            for text in (column.label, *column.aliases):
+                name = normalize_header(text)
+                other = self.names.setdefault(name, column.key)
+                if other != column.key:
+                    raise ValueError(f"Header text {text!r} is claimed by both {other!r} and {column.key!r}.")
+
+    def lookup(self, text: str) -> str | None:
+        name = normalize_header(text)
+        if not name:
+            return None
+        key = self.names.get(name)
+        if key is None:
+            bare = _HEADER_NOTE.sub("", name)  # 身份证号(18位) → 身份证号
+            if bare != name:
+                key = self.names.get(bare)
+        return key
+
+    def read(self, cells: Sequence[Any], offset: int) -> _Header:
+        header = _Header(index=-1, columns={}, unknown=[], notes=[])
+        for position, raw in enumerate(cells):
+            text = cell_text(raw)
+            if not text:
+                continue
+            column = offset + position
+            key = self.lookup(text)
+            if key is None:
+                header.unknown.append(text)
+            elif key in header.columns:
+                first = header.columns[key]
+                header.notes.append(
+                    f"第 {column_letter(column)} 列“{text}”与第 {column_letter(first)} 列重复"
+                    f"（都是“{self.by_key[key].label}”），已使用第 {column_letter(first)} 列。"
+                )
+            else:
+                header.columns[key] = column
+                header.texts[key] = text
+        return header
+
+    def complete(self, header: _Header) -> bool:
+        return bool(header.columns) and all(key in header.columns for key in self.required)
+
+    def find(self, rows: Sequence[Sequence[Any]], offset: int) -> tuple[_Header | None, _Header | None]:
+        """(the header, None) or (None, the best partial header for the error message)."""
+        best: _Header | None = None
+        singles = [self.read(cells, offset) for cells in rows]
+        for index, single in enumerate(singles[:HEADER_SCAN_ROWS]):
+            single.index = index
+            merged = self._two_rows(rows, singles, index, offset)
+            if merged is not None:
+                merged.notes.insert(0, f"表头占两行（第 {index + 1}–{index + 2} 行），已合并识别。")
+                return merged, None
+            if self.complete(single):
+                return single, None
+            if best is None or len(single.columns) > len(best.columns):
+                best = single
+        return None, best
+
+    def _two_rows(
+        self, rows: Sequence[Sequence[Any]], singles: list[_Header], index: int, offset: int
+    ) -> _Header | None:
+        """The header of rows index and index+1 read as one, when that is what they are.
+
+        Either the upper row alone lacks required columns that the pair has (and the lower row
+        is not a header by itself), or the upper row is complete but the lower one names more
+        columns while leaving the upper row's columns empty (cells under vertical merges).
+        """
+        if index + 1 >= len(rows):
+            return None
+        single, lower = singles[index], rows[index + 1]
+        merged = self.read(_merge_rows(rows[index], lower), offset)
+        merged.index = index + 1
+        if not self.complete(merged):
+            return None
+        if not self.complete(single):
+            return None if self.complete(singles[index + 1]) else merged
+        widened = set(merged.columns) > set(single.columns)
+        under = [col - offset for col in single.columns.values()]
+        if widened and not any(cell_text(lower[i]) for i in under if 0 <= i < len(lower)):
+            return merged
+        return None
+
+
+def _merge_rows(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
+    """A two-row header as one: the lower text where there is one, else the upper (merged) one."""
+    width = max(len(upper), len(lower))
+    merged = []
+    for position in range(width):
+        below = lower[position] if position < len(lower) else None
+        above = upper[position] if position < len(upper) else None
+        merged.append(below if cell_text(below) else above)
+    return merged
+
+
+def _missing_message(matcher: _Matcher, best: _Header | None, looked: list[str], fmt: str) -> str:
+    found = best.columns if best else {}
+    missing = [matcher.by_key[key] for key in matcher.required if key not in found]
+    if not missing:  # no required columns, and no known column at all
+        missing = matcher.columns
+        lead = "未找到表头：前 {n} 行中没有可识别的列，应包含"
+    else:
+        lead = "未找到表头：缺少必填列"
+    parts = []
+    for column in missing:
+        other = "、".join(column.aliases)
+        parts.append(f"“{column.label}”" + (f"（也可写作：{other}）" if other else ""))
+    message = lead.format(n=HEADER_SCAN_ROWS) + "、".join(parts) + "。"
+    if fmt == "csv":
+        return message + f"已查看文件的前 {HEADER_SCAN_ROWS} 行。"
+    sheets = "、".join(f"“{name}”" for name in looked) if looked else "（无）"
+    return message + f"已查看的工作表：{sheets}（每个工作表的前 {HEADER_SCAN_ROWS} 行）。"
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def open_table(
+    path: str | Path,
+    columns: list[Column],
+    *,
+    max_bytes: int | None = None,
+    filename: str | None = None,
+    compact: Collection[str] = frozenset(),
+) -> tuple[Sheet, Iterator[Row]]:
+    """Open an uploaded table: find the data sheet and its header, and stream its rows.
+
+    `columns` describes the fields; `compact` names the keys whose cells lose all inner
+    whitespace (ID numbers, phones). `filename` is the name the file was uploaded under (the
+    path is often a temporary file). Raises TabularError before any row is read when the file
+    is too large, empty, not a spreadsheet, encrypted, or has no sheet with the required columns.
+    Rows are read lazily; a broken CSV line further down raises TabularError while iterating.
+    """
+    path = Path(path)
+    display = filename or path.name
+    matcher = _Matcher(columns)
+    size = path.stat().st_size
+    if size == 0:
+        raise TabularError(MSG_EMPTY)
+    if max_bytes is not None and size > max_bytes:
+        raise TabularError(
+            f"文件大小 {format_size(size)}，超过上限 {format_size(max_bytes)}，请拆分后分批导入。"
+        )
+    fmt = _sniff_format(path)
+    encoding = ""
+    workbook: CalamineWorkbook | None = None
+    if fmt == "csv":
+        source, encoding = _csv_source(path, display)
+        sources: Iterator[_Source] = iter((source,))
+    else:
+        workbook = _calamine(lambda: CalamineWorkbook.from_path(os.fspath(path)))
+        sources = _workbook_sources(workbook)
+    looked: list[str] = []
+    best: _Header | None = None
+    try:
+        for source in sources:
+            looked.append(source.name)
+            head = list(itertools.islice(source.rows, HEADER_SCAN_ROWS + 1))
+            header, partial = matcher.find(head, source.offset)
+            if header is None:
+                if partial is not None and (best is None or len(partial.columns) > len(best.columns)):
+                    best = partial
+                continue
+            sheet = Sheet(
+                name=source.name,
+                header_row=header.index + 1,
+                columns=header.columns,
+                unknown=header.unknown,
+                notes=header.notes,
+                format=fmt,
+                encoding=encoding,
+            )
+            rest = itertools.chain(head[header.index + 1 :], source.rows)
+            return sheet, _rows(rest, header.index + 2, source.offset, sheet, header.texts, matcher, compact)
+    finally:
+        if workbook is not None:  # loaded sheets stay readable after the book is closed
+            _calamine(workbook.close)
+    raise TabularError(_missing_message(matcher, best, looked, fmt))
+
+
+def _rows(
+    rows: Iterable[Sequence[Any]],
+    first_number: int,
+    offset: int,
+    sheet: Sheet,
+    header_texts: dict[str, str],
+    matcher: _Matcher,
+    compact: Collection[str],
+) -> Iterator[Row]:
+    present = [
+        (c.key, sheet.columns[c.key] - offset, c.key in compact)
+        for c in matcher.columns
+        if c.key in sheet.columns
+    ]
+    absent = [c.key for c in matcher.columns if c.key not in sheet.columns]
+    order = [c.key for c in matcher.columns]
+    # A header repeated further down (sheets pasted together) is recognised by its first
+    # required (or first present) column.
+    guard_key = next((key for key, _, _ in present if key in matcher.required), present[0][0])
+    column = matcher.by_key[guard_key]
+    guard_texts = {header_texts[guard_key], *(cell_text(t) for t in (column.label, *column.aliases))}
+    for number, cells in enumerate(rows, start=first_number):
+        width = len(cells)
+        found: dict[str, str] = {}
+        filled = False
+        for key, index, squeeze in present:
+            value = cell_text(cells[index], compact=squeeze) if index < width else ""
+            found[key] = value
+            filled = filled or bool(value)
+        if not filled:
+            continue  # blank, or only cells outside the known columns (序号 of an empty row)
+        if _is_total(cells):
+            continue
+        if found[guard_key] in guard_texts and _is_header_again(found, matcher):
+            continue
+        for key in absent:
+            found[key] = ""
+        yield Row(number=number, values={key: found[key] for key in order})
+
+
+def _is_total(cells: Sequence[Any]) -> bool:
+    for raw in cells:
+        if raw is None or raw == "" or (isinstance(raw, str) and not cell_text(raw)):
+            continue
+        return isinstance(raw, str) and "计" in raw and bool(_TOTAL.match(normalize_header(raw)))
+    return False
+
+
+def _is_header_again(found: dict[str, str], matcher: _Matcher) -> bool:
+    keys = [key for key, value in found.items() if value]
+    return all(matcher.lookup(found[key]) == key for key in keys)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the refused rows back
+
+
+def write_rejects_xlsx(
+    path: str | Path, header_labels: list[str], rows: Iterable[tuple[list[str], str]]
+) -> int:
+    """Write refused rows with a last column 错误原因 for the uploader to fix and upload again.
+
+    Constant memory; every cell is text (so a corrected ID number stays text), formula
+    injection is neutralised like the exports (`safe_cell`), the header is bold and frozen and
+    the reasons are red. Returns the number of rows written.
+    """
+    workbook = xlsxwriter.Workbook(
+        os.fspath(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    written = 0
+    try:
+        sheet = workbook.add_worksheet("错误行")
+        bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2", "bottom": 1})
+        text = workbook.add_format({"num_format": "@"})
+        red = workbook.add_format({"font_color": "#C00000", "num_format": "@"})
+        labels = [*header_labels, REASON_LABEL]
+        rows = iter(rows)
+        sample = list(itertools.islice(rows, 200))  # column widths come from the first rows
+        widths = [_width(label) for label in labels]
+        for values, reason in sample:
+            for col, value in enumerate(values[: len(header_labels)]):
+                widths[col] = max(widths[col], _width(value))
+            widths[-1] = max(widths[-1], _width(reason))
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, min(max(width + 2, 8), 60), red if col == len(labels) - 1 else text)
+        sheet.freeze_panes(1, 0)
+        for col, label in enumerate(labels):
+            sheet.write_string(0, col, str(safe_cell(label)), bold)
+        for written, (values, reason) in enumerate(itertools.chain(sample, rows), start=1):
+            for col in range(len(header_labels)):
+                value = values[col] if col < len(values) else ""
+                sheet.write_string(written, col, str(safe_cell("" if value is None else str(value))), text)
+            sheet.write_string(written, len(header_labels), str(safe_cell(reason or "")), red)
+    finally:
+        workbook.close()
+    return written
+
+
+def _width(value: object) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
