@@ -221,3 +221,87 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()} {self.member}"
+
+
+class ImportMode(models.TextChoices):
+    INSERT = "insert", _("只新增（已在库的身份证号作为错误行）")
+    UPSERT = "upsert", _("新增并更新（已在本工会的会员按表格更新）")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("读取校验中")
+    APPLYING = "applying", _("写入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+@scope.rule(org="union__", view="members.import")
+class ImportJob(models.Model):
+    """One roster import: the uploaded file, its progress and its result.
+
+    Rows are read, validated and staged (`ImportRow`) in committed chunks, so the page can show
+    progress and other users can write meanwhile; the registry itself changes only in the final
+    step, one transaction of set-based SQL — the import lands whole or not at all.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    union = models.ForeignKey("orgs.OrgNode", verbose_name=_("导入到"), on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("文件名"), max_length=200)
+    stored = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    mode = models.CharField(_("方式"), max_length=10, choices=ImportMode.choices, default=ImportMode.INSERT)
+    dry_run = models.BooleanField(_("仅检查"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    rows_read = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    rejects = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会员导入")
+        verbose_name_plural = _("会员导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+
+class ImportRow(models.Model):
+    """A validated roster row waiting for its import's final step (values already sealed)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    row_number = models.PositiveIntegerField()
+    action = models.CharField(max_length=10)  # insert, update, rejoin
+    member_id = models.BigIntegerField(null=True)
+    name = models.CharField(max_length=50)
+    name_tail1 = models.CharField(max_length=50, blank=True)
+    name_tail2 = models.CharField(max_length=50, blank=True)
+    pinyin = models.CharField(max_length=120, blank=True)
+    initials = models.CharField(max_length=30, blank=True)
+    id_number = models.TextField()
+    id_hash = models.CharField(max_length=64)
+    sex = models.CharField(max_length=1)
+    birth_date = models.DateField()
+    ethnicity = models.CharField(max_length=20, blank=True)
+    political_status = models.CharField(max_length=10, blank=True)
+    education = models.CharField(max_length=10, blank=True)
+    phone = models.TextField(blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True)
+    team_id = models.BigIntegerField(null=True)
+    job_category = models.CharField(max_length=10, blank=True)
+    occupation = models.CharField(max_length=50, blank=True)
+    skill_level = models.CharField(max_length=1, blank=True)
+    new_form_group = models.CharField(max_length=10, blank=True)
+    migrant = models.BooleanField(default=False)
+    joined_on = models.DateField()
+    card_number = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "action"], name="importrow_job_action")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row_number}"

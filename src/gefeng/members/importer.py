@@ -1,0 +1,439 @@
+"""Importing the rosters enterprise unions send (实名制会员花名册).
+
+Two steps. **Stage**: the file is read (core.tabular), every row validated with the same rules
+as the form (`services.clean_member`), compared with the registry, and the accepted rows are
+written, sealed, to `ImportRow` in committed chunks — progress shows, other users keep working.
+**Apply**: one transaction of set-based SQL moves the staged rows into the registry, writes the
+membership history and the audit entry, and clears the stage. A worker killed in either step
+leaves the registry untouched; running the same file again in upsert mode changes nothing.
+
+Rejected rows are never cleaned silently: each goes to the report with its reason (错误原因).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gefeng.core import audit, bulk, pii, scope
+from gefeng.core.tabular import Column, Row, TabularError, lost_digits, open_table, parse_date, write_rejects_xlsx
+from gefeng.members import services
+from gefeng.members.models import ImportJob, ImportMode, ImportRow, Member, Status
+from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
+
+CHUNK = 2000
+
+COLUMNS = [
+    Column("name", "姓名", ("职工姓名", "会员姓名", "员工姓名"), required=True),
+    Column(
+        "id_number", "身份证号", ("身份证号码", "公民身份号码", "证件号码", "身份证", "身份证件号码"), required=True
+    ),
+    Column("sex", "性别"),
+    Column("ethnicity", "民族"),
+    Column("political_status", "政治面貌"),
+    Column("education", "文化程度", ("学历",)),
+    Column("phone", "手机号", ("手机号码", "联系电话", "手机", "电话", "联系方式")),
+    Column("job_category", "岗位类别", ("人员类别", "岗位性质")),
+    Column("occupation", "工种", ("职业", "职业工种")),
+    Column("skill_level", "技能等级", ("职业技能等级", "技术等级")),
+    Column("new_form_group", "新就业形态群体", ("新就业形态", "八大群体")),
+    Column("migrant", "是否农民工", ("农民工",)),
+    Column("joined_on", "入会日期", ("入会时间",), required=True),
+    Column("card_number", "会员证号", ("会员证编号", "会员卡号", "会员证")),
+    Column("team", "班组"),
+]
+COMPACT = frozenset({"id_number", "phone", "card_number"})
+
+STAGE_COLUMNS = (
+    "job_id",
+    "row_number",
+    "action",
+    "member_id",
+    "name",
+    "name_tail1",
+    "name_tail2",
+    "pinyin",
+    "initials",
+    "id_number",
+    "id_hash",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "phone",
+    "phone_hash",
+    "team_id",
+    "job_category",
+    "occupation",
+    "skill_level",
+    "new_form_group",
+    "migrant",
+    "joined_on",
+    "card_number",
+)
+# Fields an upsert may change, compared to decide "unchanged".
+COMPARED = (
+    "name",
+    "ethnicity",
+    "political_status",
+    "education",
+    "phone",
+    "job_category",
+    "occupation",
+    "skill_level",
+    "new_form_group",
+    "migrant",
+    "joined_on",
+    "card_number",
+    "team_id",
+)
+_QUOTED = re.compile(r"“[^”]*”")
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "reasons": dict(self.reasons.most_common()),
+        }
+
+
+def resolve_union(node: OrgNode) -> OrgNode:
+    """The union an import goes into: the node itself if a union, an enterprise's live union."""
+    if node.kind == Kind.UNION:
+        return node
+    if node.kind == Kind.ENTERPRISE:
+        union = OrgNode.objects.filter(parent=node, kind=Kind.UNION, valid_to__isnull=True).order_by("path").first()
+        if union is None:
+            raise ValidationError(f"“{node.name}”尚未建立工会，请先在组织架构中建会，再导入会员。")
+        return union
+    raise ValidationError("请选择一个企业或工会：会员名册按工会导入。")
+
+
+def check_rights(actor: Any, union: OrgNode) -> None:
+    if actor is not None:  # None: the server console
+        scope.require(actor, union, "members.import")
+
+
+def _reason(message: str) -> str:
+    """The category of a rejection for the summary (the row's own values removed)."""
+    return _QUOTED.sub("", message).replace("（）", "").strip()
+
+
+class _Rejects:
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, dict[str, str], str]] = []
+
+    def add(self, result: Result, row: Row, message: str, category: str | None = None) -> None:
+        result.rejected += 1
+        result.reasons[category or _reason(message)] += 1
+        self.rows.append((row.number, row.values, message))
+
+
+def _validate(row: Row, today: dt.date) -> services.Clean:
+    values = row.values
+    if lost_digits(values.get("id_number", "")):
+        raise ValidationError(
+            {"id_number": ["身份证号被 Excel 存成了数字，末尾几位已丢失，请把该列设为文本后重新填写。"]}
+        )
+    data: dict[str, Any] = dict(values)
+    text = values.get("joined_on", "")
+    if text:
+        try:
+            data["joined_on"] = parse_date(text)
+        except ValueError as exc:
+            raise ValidationError({"joined_on": [f"入会日期：{exc}"]}) from None
+    else:
+        data["joined_on"] = None
+    return services.clean_member(data, today=today)
+
+
+def _first_error(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        for messages in exc.message_dict.values():
+            return messages[0]
+    return exc.messages[0]
+
+
+def _teams(union: OrgNode) -> dict[str, int]:
+    return dict(OrgNode.objects.filter(parent=union, kind=Kind.TEAM).values_list("name", "pk"))
+
+
+def stage(
+    job: ImportJob, *, progress: Callable[[int], None] | None = None, today: dt.date | None = None
+) -> tuple[Result, _Rejects]:
+    """Read, validate and stage the file; nothing in the registry changes."""
+    today = today or timezone.localdate()
+    union = job.union
+    teams = _teams(union)
+    result, rejects = Result(), _Rejects()
+    sheet, rows = open_table(
+        job.stored, COLUMNS, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=job.filename, compact=COMPACT
+    )
+    job.result = {"sheet": sheet.name, "header_row": sheet.header_row, "notes": sheet.notes}
+    seen_ids: dict[str, int] = {}
+    seen_cards: dict[str, int] = {}
+    pending: list[tuple[Row, services.Clean, str, int | None]] = []
+
+    def flush() -> None:
+        if pending:
+            _stage_chunk(job, union, pending, result, rejects)
+            pending.clear()
+        if progress:
+            progress(result.rows)
+
+    for row in rows:
+        result.rows += 1
+        try:
+            clean = _validate(row, today)
+        except ValidationError as exc:
+            rejects.add(result, row, _first_error(exc))
+            continue
+        digest = pii.blind_index(clean.id_number)
+        first = seen_ids.get(digest)
+        if first is not None:
+            rejects.add(result, row, f"与第 {first} 行的身份证号重复（同一人只能登记一次）。", "文件内身份证号重复")
+            continue
+        seen_ids[digest] = row.number
+        card = clean.fields["card_number"]
+        if card:
+            other = seen_cards.get(card)
+            if other is not None:
+                rejects.add(result, row, f"会员证号与第 {other} 行重复。", "文件内会员证号重复")
+                continue
+            seen_cards[card] = row.number
+        team_name = row.values.get("team", "")
+        team_id = teams.get(team_name) if team_name else None
+        if team_name and team_id is None:
+            rejects.add(result, row, f"班组“{team_name}”不在该工会下，请先在组织架构中建立。")
+            continue
+        pending.append((row, clean, digest, team_id))
+        if len(pending) >= CHUNK:
+            flush()
+    flush()
+    return result, rejects
+
+
+def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None:
+    digests = [p[2] for p in pending]
+    existing = {m.id_hash: m for m in Member.objects.filter(id_hash__in=digests).select_related("union")}
+    cards = [p[1].fields["card_number"] for p in pending if p[1].fields["card_number"]]
+    card_owner = (
+        dict(Member.objects.filter(card_number__in=cards).values_list("card_number", "id_hash")) if cards else {}
+    )
+    staged: list[tuple[Any, ...]] = []
+    for row, clean, digest, team_id in pending:
+        found = existing.get(digest)
+        card = clean.fields["card_number"]
+        if card and card_owner.get(card, digest) != digest:
+            rejects.add(result, row, "会员证号已被会员库中的其他人使用。", "会员证号已被他人使用")
+            continue
+        action = "insert"
+        if found is not None:
+            live = found.status in (Status.ACTIVE, Status.RETAINED)
+            if job.mode == ImportMode.INSERT:
+                message = (
+                    services.duplicate_message(found)
+                    if live
+                    else (
+                        f"该身份证号已在会员库中（{found.get_status_display()}）；如需恢复会籍请用“新增并更新”方式导入。"
+                    )
+                )
+                rejects.add(result, row, message, "身份证号已在会员库中")
+                continue
+            if live and found.union_id != union.pk:
+                rejects.add(result, row, services.duplicate_message(found), "已是其他工会的会员（请办理转会）")
+                continue
+            if live:
+                fresh = _values(clean, team_id)
+                old = {f: getattr(found, f) for f in COMPARED}
+                if all(old[f] == fresh[f] for f in COMPARED):
+                    result.unchanged += 1
+                    continue
+                action = "update"
+            else:
+                action = "rejoin"
+        staged.append(_stage_row(job.pk, row.number, action, found.pk if found else None, clean, digest, team_id))
+        if action == "insert":
+            result.imported += 1
+        elif action == "update":
+            result.updated += 1
+        else:
+            result.imported += 1
+    with transaction.atomic():
+        bulk.insert(ImportRow, STAGE_COLUMNS, staged)
+
+
+def _values(clean: services.Clean, team_id: int | None) -> dict[str, Any]:
+    return {"name": clean.name, **{f: clean.fields[f] for f in COMPARED if f in clean.fields}, "team_id": team_id}
+
+
+def _stage_row(job_id, number, action, member_id, clean: services.Clean, digest: str, team_id) -> tuple[Any, ...]:
+    f = clean.fields
+    cols = services.search_columns(clean.name)
+    return (
+        job_id,
+        number,
+        action,
+        member_id,
+        clean.name,
+        cols["name_tail1"],
+        cols["name_tail2"],
+        cols["pinyin"],
+        cols["initials"],
+        pii.encrypt(clean.id_number),
+        digest,
+        clean.sex,
+        clean.birth_date,
+        f["ethnicity"],
+        f["political_status"],
+        f["education"],
+        pii.encrypt(f["phone"]) if f["phone"] else "",
+        pii.blind_index(f["phone"]),
+        team_id,
+        f["job_category"],
+        f["occupation"],
+        f["skill_level"],
+        f["new_form_group"],
+        f["migrant"],
+        f["joined_on"],
+        f["card_number"],
+    )
+
+
+_COPIED = (
+    "name",
+    "name_tail1",
+    "name_tail2",
+    "pinyin",
+    "initials",
+    "id_number",
+    "id_hash",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "phone",
+    "phone_hash",
+    "team_id",
+    "job_category",
+    "occupation",
+    "skill_level",
+    "new_form_group",
+    "migrant",
+    "joined_on",
+    "card_number",
+)
+_UPDATED = tuple(c for c in _COPIED if c not in ("id_number", "id_hash", "sex", "birth_date"))
+
+
+def apply(job: ImportJob, result: Result) -> None:
+    """Move the staged rows into the registry: one transaction, set-based SQL."""
+    q = connection.ops.quote_name
+    union = job.union
+    enterprise = union.parent if union.parent and union.parent.kind == Kind.ENTERPRISE else None
+    industrial = bool(enterprise and enterprise.industry in INDUSTRIAL_SECTIONS)
+    now = timezone.now()
+    member_t, stage_t, event_t = (q(m._meta.db_table) for m in (Member, ImportRow, _event_model()))
+    copied = ", ".join(q(c) for c in _COPIED)
+    sources = ", ".join(f"r.{q(c)}" for c in _COPIED)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {member_t} ({copied}, union_id, enterprise_id, industrial_worker, status, "  # noqa: S608
+            f"created_at, updated_at) SELECT {sources}, %s, %s, %s, %s, %s, %s FROM {stage_t} r "
+            "WHERE r.job_id = %s AND r.action = 'insert'",
+            [union.pk, enterprise.pk if enterprise else None, industrial, Status.ACTIVE, now, now, job.pk],
+        )
+        sets = ", ".join(f"{q(c)} = r.{q(c)}" for c in _UPDATED)
+        cur.execute(
+            f"UPDATE {member_t} AS m SET {sets}, union_id = %s, enterprise_id = %s, industrial_worker = %s, "  # noqa: S608
+            f"status = %s, ended_on = NULL, updated_at = %s FROM {stage_t} r "
+            "WHERE r.job_id = %s AND r.action IN ('update', 'rejoin') AND m.id = r.member_id",
+            [union.pk, enterprise.pk if enterprise else None, industrial, Status.ACTIVE, now, job.pk],
+        )
+        cur.execute(
+            f"INSERT INTO {event_t} (member_id, kind, {q('on')}, union_id, other_name, reason, actor_id, "  # noqa: S608
+            f"created_at) SELECT m.id, CASE r.action WHEN 'update' THEN 'update' ELSE 'join' END, "
+            f"CASE r.action WHEN 'update' THEN %s ELSE r.joined_on END, %s, '', %s, %s, %s "
+            f"FROM {stage_t} r JOIN {member_t} m ON m.id_hash = r.id_hash WHERE r.job_id = %s",
+            [timezone.localdate(), union.pk, f"名册导入：{job.filename}"[:200], job.actor_id, now, job.pk],
+        )
+        cur.execute(f"DELETE FROM {stage_t} WHERE job_id = %s", [job.pk])  # noqa: S608
+        audit.record(
+            actor=job.actor,
+            action="members.import.applied",
+            obj=job,
+            changes={"union": union.name, "file": job.filename, "mode": job.mode} | result.as_dict(),
+        )
+
+
+def _event_model():
+    from gefeng.members.models import MembershipEvent
+
+    return MembershipEvent
+
+
+def clear_stage(job: ImportJob) -> None:
+    ImportRow.objects.filter(job=job).delete()
+
+
+def run(job: ImportJob, *, progress: Callable[[int], None] | None = None, report: str | Path | None = None) -> Result:
+    """Stage and (unless a dry run) apply one import; writes the rejects report if asked."""
+    clear_stage(job)  # leftovers of an earlier, interrupted run of the same job
+    try:
+        result, rejects = stage(job, progress=progress)
+        if not job.dry_run:
+            apply(job, result)
+    finally:
+        clear_stage(job)
+    if report and rejects.rows:
+        write_report(report, rejects)
+    return result
+
+
+def write_report(path: str | Path, rejects: _Rejects) -> None:
+    keys = [c.key for c in COLUMNS]
+    labels = ["行号", *[c.label for c in COLUMNS]]
+    rows = (([str(n), *[values.get(k, "") for k in keys]], reason) for n, values, reason in rejects.rows)
+    write_rejects_xlsx(path, labels, rows)
+
+
+def iter_reasons(result: Result) -> Iterator[tuple[str, int]]:
+    yield from result.reasons.most_common()
+
+
+__all__ = [
+    "COLUMNS",
+    "PermissionDenied",
+    "Result",
+    "TabularError",
+    "apply",
+    "check_rights",
+    "resolve_union",
+    "run",
+    "stage",
+]

@@ -1,0 +1,62 @@
+"""Background work of the registry: roster imports run in the database-backed task queue."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+from django.utils import timezone
+from django_tasks import task
+
+from gefeng.core import jobs
+from gefeng.core.context import RequestInfo, acting_from
+from gefeng.core.tabular import TabularError
+from gefeng.members import importer
+from gefeng.members.models import ImportJob, ImportStatus
+
+
+def execute(job_id: int) -> ImportJob:
+    """Run one import job to its end, recording progress, result or a Chinese error."""
+    job = ImportJob.objects.select_related("union", "union__parent").get(pk=job_id)
+    if job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING, ImportStatus.APPLYING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows)
+
+    report = job.stored + ".rejects.xlsx"
+    try:
+        if job.actor_id:
+            with jobs.acting_as(job.actor_id) as actor:
+                importer.check_rights(actor, job.union)
+                result = importer.run(job, progress=progress, report=report)
+        else:
+            with acting_from(RequestInfo(source="cli")):
+                result = importer.run(job, progress=progress, report=report)
+    except (TabularError, importer.PermissionDenied) as exc:
+        message = str(exc) or "没有导入到该工会的权限。"
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    except DatabaseError as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"写入数据库时出错，本次导入没有写入任何数据，请稍后重试。（{exc.__class__.__name__}）",
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    import os
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        rows_read=result.rows,
+        result=job.result | result.as_dict(),
+        rejects=report if os.path.exists(report) else "",
+    )
+    return ImportJob.objects.get(pk=job.pk)
+
+
+@task()
+def run_import(*, job_id: int) -> None:
+    execute(job_id)
