@@ -72,9 +72,7 @@ def build(nodes: int) -> dict:
     towns = []
     n_towns = 18
     for t in range(1, n_towns + 1):
-        towns.append(
-            OrgNode(parent=county, path=county.path + segment(t), depth=2, kind=Kind.TOWN, name=f"镇{t}")
-        )
+        towns.append(OrgNode(parent=county, path=county.path + segment(t), depth=2, kind=Kind.TOWN, name=f"镇{t}"))
     OrgNode.objects.bulk_create(towns)
     towns = list(OrgNode.objects.filter(kind=Kind.TOWN).order_by("path"))
     per_ent = 4  # enterprise, union, two teams
@@ -105,9 +103,7 @@ def build(nodes: int) -> dict:
         OrgNode.objects.filter(pk=town.pk).update(last_child=n)
     batch = []
     for ent in OrgNode.objects.filter(kind=Kind.ENTERPRISE).iterator(chunk_size=5000):
-        batch.append(
-            OrgNode(parent=ent, path=ent.path + segment(1), depth=4, kind=Kind.UNION, name=f"{ent.name}工会")
-        )
+        batch.append(OrgNode(parent=ent, path=ent.path + segment(1), depth=4, kind=Kind.UNION, name=f"{ent.name}工会"))
         if len(batch) >= 5000:
             OrgNode.objects.bulk_create(batch)
             batch = []
@@ -116,9 +112,7 @@ def build(nodes: int) -> dict:
     batch = []
     for uni in OrgNode.objects.filter(kind=Kind.UNION).iterator(chunk_size=5000):
         for j in (1, 2):
-            batch.append(
-                OrgNode(parent=uni, path=uni.path + segment(j), depth=5, kind=Kind.TEAM, name=f"班组{j}")
-            )
+            batch.append(OrgNode(parent=uni, path=uni.path + segment(j), depth=5, kind=Kind.TEAM, name=f"班组{j}"))
         if len(batch) >= 5000:
             OrgNode.objects.bulk_create(batch)
             batch = []

@@ -112,9 +112,7 @@ def test_persona(name, persona, tree, personas, login_as):
     if method == "get":
         response = client.get(url)
     elif case.api:
-        response = client.generic(
-            method.upper(), url, json.dumps(case.data(tree, personas)), "application/json"
-        )
+        response = client.generic(method.upper(), url, json.dumps(case.data(tree, personas)), "application/json")
     else:
         response = client.post(url, case.data(tree, personas))
     if case.api and persona not in case.ok:

@@ -69,13 +69,10 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = 
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def env_choice(
-    name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] | None = None
-) -> str:
+def env_choice(name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] | None = None) -> str:
     value = env_str(name, default, environ)
     if value not in choices:
         raise EnvError(
-            f"环境变量 {name}={value!r} 无效：应为 {' / '.join(choices)} 之一。"
-            f" ({name} must be one of {choices})"
+            f"环境变量 {name}={value!r} 无效：应为 {' / '.join(choices)} 之一。 ({name} must be one of {choices})"
         )
     return value

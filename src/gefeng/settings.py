@@ -61,14 +61,10 @@ def _secret_from_file(name: str, make: str) -> str:
 SECRET_KEY = env_str("GEFENG_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise EnvError(
-            "生产模式必须设置 GEFENG_SECRET_KEY（至少 50 个随机字符）。 (GEFENG_SECRET_KEY is required)"
-        )
+        raise EnvError("生产模式必须设置 GEFENG_SECRET_KEY（至少 50 个随机字符）。 (GEFENG_SECRET_KEY is required)")
     SECRET_KEY = _secret_from_file("secret_key", secrets.token_urlsafe(50))
 if PRODUCTION and len(SECRET_KEY) < 50:
-    raise EnvError(
-        "GEFENG_SECRET_KEY 太短：生产模式至少 50 个字符。 (GEFENG_SECRET_KEY must be ≥ 50 characters)"
-    )
+    raise EnvError("GEFENG_SECRET_KEY 太短：生产模式至少 50 个字符。 (GEFENG_SECRET_KEY must be ≥ 50 characters)")
 
 # Personal-data key: 32 bytes, base64. Separate from SECRET_KEY so rotating one never exposes the other.
 _pii_key = env_str("GEFENG_PII_KEY")
@@ -84,9 +80,7 @@ try:
 except ValueError:
     raise EnvError("GEFENG_PII_KEY 不是有效的 base64。 (GEFENG_PII_KEY must be base64)") from None
 if len(PII_KEY) != 32:
-    raise EnvError(
-        f"GEFENG_PII_KEY 应为 32 字节，实际 {len(PII_KEY)} 字节。 (GEFENG_PII_KEY must decode to 32 bytes)"
-    )
+    raise EnvError(f"GEFENG_PII_KEY 应为 32 字节，实际 {len(PII_KEY)} 字节。 (GEFENG_PII_KEY must decode to 32 bytes)")
 if _pii_key == SECRET_KEY:
     raise EnvError("GEFENG_PII_KEY 不能与 GEFENG_SECRET_KEY 相同。 (the two keys must differ)")
 
@@ -247,9 +241,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend",
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }

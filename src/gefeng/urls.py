@@ -6,6 +6,7 @@ from gefeng.core import views as core_views
 urlpatterns = [
     path("", include("gefeng.core.urls")),
     path("orgs/", include("gefeng.orgs.urls")),
+    path("members/", include("gefeng.members.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
     path("api/", include("gefeng.api.urls")),
     path("api/v1/", api.urls),

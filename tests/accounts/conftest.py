@@ -13,9 +13,7 @@ def text(response) -> str:
     return response.content.decode("utf-8")
 
 
-def attempt(
-    username: str, password: str = PASSWORD, *, ip: str = "127.0.0.1", client: Client | None = None, **extra
-):
+def attempt(username: str, password: str = PASSWORD, *, ip: str = "127.0.0.1", client: Client | None = None, **extra):
     """One POST to the login page from `ip`; returns (client, response)."""
     client = client or Client(REMOTE_ADDR=ip)
     response = client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **extra)

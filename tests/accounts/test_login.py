@@ -63,9 +63,7 @@ def test_next_is_followed_only_when_safe(personas):
     response = client.post(f"{LOGIN}?next=/accounts/me/", {"username": "town", "password": PASSWORD})
     assert response["Location"] == "/accounts/me/"
     client = Client()
-    response = client.post(
-        LOGIN, {"username": "town", "password": PASSWORD, "next": "https://evil.example/x"}
-    )
+    response = client.post(LOGIN, {"username": "town", "password": PASSWORD, "next": "https://evil.example/x"})
     assert response["Location"] == "/"
     client = Client()
     response = client.post(LOGIN, {"username": "town", "password": PASSWORD, "next": "//evil.example/"})
@@ -221,9 +219,7 @@ def test_login_log_records_success_and_failure_with_address_and_browser(personas
 
 
 def test_forwarded_for_is_ignored_without_a_trusted_proxy(personas):
-    Client(REMOTE_ADDR="10.9.8.7").post(
-        LOGIN, {"username": "town", "password": WRONG}, HTTP_X_FORWARDED_FOR="1.2.3.4"
-    )
+    Client(REMOTE_ADDR="10.9.8.7").post(LOGIN, {"username": "town", "password": WRONG}, HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert LoginEvent.objects.get(username="town").ip == "10.9.8.7"
 
 

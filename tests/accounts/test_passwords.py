@@ -192,9 +192,7 @@ def test_change_keeps_this_session_and_ends_the_others(login_as, personas):
     assert here.get("/").status_code == 200
     assert here.get(reverse("accounts:profile")).status_code == 200
     assert there.get("/")["Location"].startswith(LOGIN)
-    ended = UserSession.objects.get(
-        user=personas["town"], session_key__isnull=False, end_reason="password_changed"
-    )
+    ended = UserSession.objects.get(user=personas["town"], session_key__isnull=False, end_reason="password_changed")
     assert ended.ended_at is not None
     live = UserSession.objects.get(user=personas["town"], ended_at__isnull=True)
     assert live.session_key == here.session.session_key
@@ -234,9 +232,7 @@ def test_admin_reset_shows_a_temporary_password_once(login_as, personas):
 
 
 def test_reset_is_post_only(login_as, personas):
-    response = login_as("security").get(
-        reverse("accounts:user-reset-password", kwargs={"pk": personas["town"].pk})
-    )
+    response = login_as("security").get(reverse("accounts:user-reset-password", kwargs={"pk": personas["town"].pk}))
     assert response.status_code == 405
 
 

@@ -116,9 +116,7 @@ def test_unsafe_next_after_ending_a_session_is_ignored(login_as, personas):
     login_as("town")
     security = login_as("security")
     row = _live(personas["town"])
-    response = security.post(
-        reverse("accounts:session-end", kwargs={"pk": row.pk}), {"next": "https://evil.example/"}
-    )
+    response = security.post(reverse("accounts:session-end", kwargs={"pk": row.pk}), {"next": "https://evil.example/"})
     assert response["Location"] == reverse("accounts:session-list")
 
 

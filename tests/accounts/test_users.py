@@ -245,9 +245,7 @@ def test_edit_user(personas, login_as, tree):
     url = reverse("accounts:user-edit", kwargs={"pk": chair.pk})
     page = security.get(url)
     assert page.context["form"].initial["org_code"] == tree.xinge.code
-    response = security.post(
-        url, {"name": "改名", "org_code": tree.longgu.code, "phone": PHONE, "is_active": "on"}
-    )
+    response = security.post(url, {"name": "改名", "org_code": tree.longgu.code, "phone": PHONE, "is_active": "on"})
     assert response["Location"] == reverse("accounts:user-detail", kwargs={"pk": chair.pk})
     chair.refresh_from_db()
     assert (chair.name, chair.org, chair.phone) == ("改名", tree.longgu, PHONE)
@@ -312,10 +310,7 @@ def test_profile_shows_own_name_org_roles_and_scope(personas, login_as, persona)
 def test_profile_scope_descriptions(personas, login_as):
     assert login_as("worker").get(reverse("accounts:profile")).context["scope_desc"] == "本人"
     assert login_as("town").get(reverse("accounts:profile")).context["scope_desc"] == "本级及下级"
-    assert (
-        login_as("sysadmin").get(reverse("accounts:profile")).context["scope_desc"]
-        == "全部数据（系统管理员）"
-    )
+    assert login_as("sysadmin").get(reverse("accounts:profile")).context["scope_desc"] == "全部数据（系统管理员）"
 
 
 def test_administrator_accounts_cannot_be_edited_by_another_administrator(personas):

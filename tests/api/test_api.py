@@ -68,18 +68,14 @@ def test_api_hides_outsiders_and_forbids_readers(personas, tree):
     assert bearer(personas, "town").get(f"/api/v1/orgs/{tree.henghui.pk}").status_code == 404
     auditor = bearer(personas, "auditor")
     assert auditor.get(f"/api/v1/orgs/{tree.henghui.pk}").status_code == 200
-    response = auditor.patch(
-        f"/api/v1/orgs/{tree.henghui.pk}", {"name": "改"}, content_type="application/json"
-    )
+    response = auditor.patch(f"/api/v1/orgs/{tree.henghui.pk}", {"name": "改"}, content_type="application/json")
     assert response.status_code == 403
     assert OrgNode.objects.get(pk=tree.henghui.pk).name == "徐州恒辉编织机械有限公司"
 
 
 def test_api_writes_go_through_the_service_and_are_audited(personas, tree):
     client = bearer(personas, "chair")
-    response = client.patch(
-        f"/api/v1/orgs/{tree.xinge.pk}", {"employee_count": 333}, content_type="application/json"
-    )
+    response = client.patch(f"/api/v1/orgs/{tree.xinge.pk}", {"employee_count": 333}, content_type="application/json")
     assert response.status_code == 200 and response.json()["employee_count"] == 333
     entry = AuditEntry.objects.get(action="orgs.node.updated", object_id=str(tree.xinge.pk))
     assert entry.source == "api" and entry.actor_id == personas["chair"].pk

@@ -49,9 +49,7 @@ def test_record_without_a_user_names_the_source(db):
 
 
 def test_record_cuts_long_values_to_the_columns(db):
-    entry = audit.record(
-        actor=None, action="x.y", object_type="t" * 100, object_id="9" * 100, object_repr="名" * 300
-    )
+    entry = audit.record(actor=None, action="x.y", object_type="t" * 100, object_id="9" * 100, object_repr="名" * 300)
     entry.refresh_from_db()
     assert (len(entry.object_type), len(entry.object_id), len(entry.object_repr)) == (60, 64, 200)
 
@@ -93,9 +91,7 @@ def test_record_masks_sensitive_values(db):
 
 
 def test_record_of_a_user_change_never_stores_the_phone(db, personas):
-    entry = AuditEntry.objects.filter(
-        action="accounts.user.created", object_id=str(personas["worker"].pk)
-    ).get()
+    entry = AuditEntry.objects.filter(action="accounts.user.created", object_id=str(personas["worker"].pk)).get()
     assert "phone" in entry.changes
     assert entry.changes["phone"] in ("", None) or "*" in entry.changes["phone"]
 
@@ -164,8 +160,6 @@ def test_postgresql_trigger_is_installed(db):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_auditentry'::regclass AND NOT tgisinternal"
-        )
+        cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'core_auditentry'::regclass AND NOT tgisinternal")
         names = {r[0] for r in cur.fetchall()}
     assert "core_auditentry_append_only" in names

@@ -46,9 +46,7 @@ def log(tree, personas):
                 "contact_phone": {"old": "13812345678", "new": "13900001111"},
             },
         )
-        e2 = _record_at(
-            "2020-03-02 00:10:00", actor=personas["county"], action="orgs.node.created", obj=tree.kejiju
-        )
+        e2 = _record_at("2020-03-02 00:10:00", actor=personas["county"], action="orgs.node.created", obj=tree.kejiju)
         e3 = _record_at(
             "2020-03-03 09:00:00",
             actor=personas["chair"],
@@ -59,9 +57,7 @@ def log(tree, personas):
             success=False,
         )
     with acting_from(RequestInfo(source="countyjob")):
-        e4 = _record_at(
-            "2020-03-04 10:00:00", actor=None, action="accounts.user.unlocked", object_repr="worker"
-        )
+        e4 = _record_at("2020-03-04 10:00:00", actor=None, action="accounts.user.unlocked", object_repr="worker")
     with acting_from(RequestInfo(source="cli")):
         e5 = _record_at("2020-03-05 08:00:00", actor=None, action="core.figures.computed", object_repr="沛县")
     return {"e1": e1, "e2": e2, "e3": e3, "e4": e4, "e5": e5}
@@ -143,9 +139,7 @@ def test_dates_are_inclusive_days_in_shanghai(log, personas, date_from, date_to,
 )
 def test_filters(log, personas, field, value, expected):
     filters = AuditFilters(date_from=dt.date(2020, 3, 1), date_to=dt.date(2020, 3, 31), **{field: value})
-    assert _ids(selectors.audit_list(actor=personas["auditor"], filters=filters)) == [
-        log[k].pk for k in expected
-    ]
+    assert _ids(selectors.audit_list(actor=personas["auditor"], filters=filters)) == [log[k].pk for k in expected]
 
 
 def test_filter_by_object(log, tree, personas):
@@ -287,9 +281,7 @@ def test_export_applies_the_filters(log, client_as):
 
 
 def test_export_is_itself_audited(log, client_as, personas):
-    response = client_as("auditor").get(
-        EXPORT, {"date_from": "2020-03-01", "action": "orgs", "format": "csv"}
-    )
+    response = client_as("auditor").get(EXPORT, {"date_from": "2020-03-01", "action": "orgs", "format": "csv"})
     b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action="core.audit.exported")
     assert entry.actor_id == personas["auditor"].pk

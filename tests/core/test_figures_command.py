@@ -28,7 +28,7 @@ def at_year_end(kind: str, root: OrgNode | None = None) -> int:
 
 @pytest.fixture
 def county():
-    demo.load_demo()
+    demo.load_demo(registry=False)
     return OrgNode.objects.get(parent__isnull=True)
 
 

@@ -134,9 +134,7 @@ def cfb(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, start: int, size: int, child: int = free, right: int = free) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
-        return struct.pack(
-            "<64sHBBIII16sIQQIQ", raw, len(raw), kind, 1, free, right, child, b"", 0, 0, 0, start, size
-        )
+        return struct.pack("<64sHBBIII16sIQQIQ", raw, len(raw), kind, 1, free, right, child, b"", 0, 0, 0, start, size)
 
     directory = entry("Root Entry", 5, end, 0, child=1 if names else free)
     for i, name in enumerate(names):
@@ -371,15 +369,11 @@ def test_two_row_header_under_merged_cells_is_read_as_one(tmp_path):
 
 
 def test_table_not_starting_in_column_a_reports_absolute_columns(tmp_path):
-    path = make_xlsx(
-        tmp_path / "a.xlsx", [[], [], [None, None, "姓名", "身份证号"], [None, None, "张三", ID1]]
-    )
+    path = make_xlsx(tmp_path / "a.xlsx", [[], [], [None, None, "姓名", "身份证号"], [None, None, "张三", ID1]])
     sheet, rows = read(path)
     assert sheet.header_row == 3
     assert sheet.columns == {"name": 2, "id_number": 3}
-    assert rows == [
-        Row(number=4, values={"name": "张三", "id_number": ID1, "phone": "", "joined": "", "unit": ""})
-    ]
+    assert rows == [Row(number=4, values={"name": "张三", "id_number": ID1, "phone": "", "joined": "", "unit": ""})]
 
 
 def test_column_spec_mistakes_are_programming_errors(tmp_path):
@@ -769,9 +763,7 @@ def test_ole_file_that_is_not_a_workbook_is_refused(tmp_path):
 
 def test_encrypted_workbook_is_refused(tmp_path):
     path = tmp_path / "加密.xlsx"
-    path.write_bytes(
-        cfb({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": b"\x01" * 8})
-    )
+    path.write_bytes(cfb({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00", "EncryptedPackage": b"\x01" * 8}))
     assert CalamineWorkbook is not None
     assert refused(path) == "文件已加密，请取消密码后再导入。"
 

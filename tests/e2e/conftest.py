@@ -44,9 +44,7 @@ def results_dir(pytestconfig: pytest.Config) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run scripts/install-chromium (never `playwright install`)."
-        )
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/install-chromium (never `playwright install`).")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread for as long as it is

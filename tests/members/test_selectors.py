@@ -86,9 +86,7 @@ def test_filters(registry, personas, tree):
 
 
 def test_status_filter_and_leavers(registry, personas):
-    services.member_leave(
-        actor=personas["county"], member=registry["张三"], on=dt.date(2021, 1, 1), reason="离职"
-    )
+    services.member_leave(actor=personas["county"], member=registry["张三"], on=dt.date(2021, 1, 1), reason="离职")
     assert "张三" not in names(personas["county"])
     assert names(personas["county"], status="left") == ["张三"]
 
@@ -127,12 +125,26 @@ def test_yearly_figures(registry, personas, tree):
 def test_period_counts_by_town_and_industry(registry, personas, tree):
     OrgNode.objects.filter(pk=tree.xinge_union.pk).update(union_founded_on=dt.date(2020, 3, 1))
     by_town = {
-        r["label"]: r
-        for r in selectors.period_counts(personas["county"], dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+        r["label"]: r for r in selectors.period_counts(personas["county"], dt.date(2020, 1, 1), dt.date(2020, 12, 31))
     }
     assert by_town["龙固镇"]["members_joined"] == 4 and by_town["龙固镇"]["unions_founded"] == 1
     assert by_town["杨屯镇"]["members_joined"] == 2
-    by_industry = selectors.period_counts(
-        personas["county"], dt.date(2020, 1, 1), dt.date(2020, 12, 31), by="industry"
-    )
+    by_industry = selectors.period_counts(personas["county"], dt.date(2020, 1, 1), dt.date(2020, 12, 31), by="industry")
     assert by_industry[0]["label"].startswith("C") and by_industry[0]["members_joined"] == 6
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "initials"),
+    [
+        ("单雄信", "shanxiongxin", "sxx"),
+        ("曾国藩", "zengguofan", "zgf"),
+        ("解缙", "xiejin", "xj"),
+        ("朱长江", "zhuchangjiang", "zcj"),
+        ("欧阳修", "ouyangxiu", "oyx"),
+        ("查良镛", "zhaliangyong", "zly"),
+    ],
+)
+def test_pinyin_reads_surnames_and_common_given_name_heteronyms(name, full, initials):
+    from gefeng.members.pinyin import keys
+
+    assert keys(name) == (full, initials)

@@ -84,32 +84,21 @@ def test_join_needs_a_union(personas, tree, person):
 def test_transfer_keeps_history_on_both_sides_and_needs_both_scopes(personas, tree, person):
     m = join(personas, tree, person)
     with pytest.raises(PermissionDenied):
-        services.member_transfer(
-            actor=personas["chair"], member=m, to_union=tree.henghui_union, on=dt.date(2021, 3, 1)
-        )
+        services.member_transfer(actor=personas["chair"], member=m, to_union=tree.henghui_union, on=dt.date(2021, 3, 1))
     m = services.member_transfer(
         actor=personas["county"], member=m, to_union=tree.henghui_union, on=dt.date(2021, 3, 1), reason="调动"
     )
     assert m.union == tree.henghui_union and m.enterprise == tree.henghui and m.status == Status.ACTIVE
     kinds = dict(MembershipEvent.objects.filter(member=m).values_list("kind", "union_id"))
     assert (
-        kinds[EventKind.TRANSFER_OUT] == tree.xinge_union.pk
-        and kinds[EventKind.TRANSFER_IN] == tree.henghui_union.pk
+        kinds[EventKind.TRANSFER_OUT] == tree.xinge_union.pk and kinds[EventKind.TRANSFER_IN] == tree.henghui_union.pk
     )
     # The old side still sees its 转出 row, though the member left its scope.
     from gefeng.core import scope
 
     assert not scope.visible(personas["chair"], Member).filter(pk=m.pk).exists()
-    assert (
-        scope.visible(personas["chair"], MembershipEvent)
-        .filter(member=m, kind=EventKind.TRANSFER_OUT)
-        .exists()
-    )
-    assert (
-        not scope.visible(personas["chair"], MembershipEvent)
-        .filter(member=m, kind=EventKind.TRANSFER_IN)
-        .exists()
-    )
+    assert scope.visible(personas["chair"], MembershipEvent).filter(member=m, kind=EventKind.TRANSFER_OUT).exists()
+    assert not scope.visible(personas["chair"], MembershipEvent).filter(member=m, kind=EventKind.TRANSFER_IN).exists()
 
 
 def test_transfer_out_of_the_county_and_rejoin_later(personas, tree, person):
@@ -118,9 +107,7 @@ def test_transfer_out_of_the_county_and_rejoin_later(personas, tree, person):
         actor=personas["chair"], member=m, to_name="丰县某公司工会", on=dt.date(2021, 1, 5)
     )
     assert m.status == Status.TRANSFERRED_OUT and m.ended_on == dt.date(2021, 1, 5)
-    again = join(
-        personas, tree, person, who="outsider", union=tree.henghui_union, joined_on=dt.date(2022, 2, 1)
-    )
+    again = join(personas, tree, person, who="outsider", union=tree.henghui_union, joined_on=dt.date(2022, 2, 1))
     assert again.pk == m.pk and again.status == Status.ACTIVE and again.union == tree.henghui_union
     assert MembershipEvent.objects.filter(member=m, kind=EventKind.JOIN).count() == 2
 
@@ -128,20 +115,14 @@ def test_transfer_out_of_the_county_and_rejoin_later(personas, tree, person):
 def test_retain_on_retirement_stays_and_on_closure_moves_to_the_higher_union(personas, tree, person):
     m = join(personas, tree, person)
     with pytest.raises(ValidationError):
-        services.member_retain(
-            actor=personas["chair"], member=m, reason="单位关闭或破产", on=dt.date(2021, 6, 1)
-        )
+        services.member_retain(actor=personas["chair"], member=m, reason="单位关闭或破产", on=dt.date(2021, 6, 1))
     town_union = org_services.orgnode_create(
         actor=personas["town"], parent=tree.longgu, kind=Kind.UNION, name="龙固镇总工会"
     )
-    m = services.member_retain(
-        actor=personas["town"], member=m, reason="单位关闭或破产", on=dt.date(2021, 6, 1)
-    )
+    m = services.member_retain(actor=personas["town"], member=m, reason="单位关闭或破产", on=dt.date(2021, 6, 1))
     assert m.status == Status.RETAINED and m.union == town_union and m.enterprise is None
     other = join(personas, tree, person, id_number=make_id("19700101", "003"), name="李四")
-    other = services.member_retain(
-        actor=personas["chair"], member=other, reason="退休", on=dt.date(2021, 6, 1)
-    )
+    other = services.member_retain(actor=personas["chair"], member=other, reason="退休", on=dt.date(2021, 6, 1))
     assert other.union == tree.xinge_union and other.status == Status.RETAINED
     with pytest.raises(ValidationError):
         services.member_retain(actor=personas["chair"], member=other, reason="退休", on=dt.date(2021, 6, 2))
@@ -161,9 +142,7 @@ def test_leave_then_no_further_changes(personas, tree, person):
 
 def test_update_renames_and_reindexes(personas, tree, person):
     m = join(personas, tree, person)
-    services.member_update(
-        actor=personas["chair"], member=m, data={"name": "张三丰", "skill_level": "三级/高级工"}
-    )
+    services.member_update(actor=personas["chair"], member=m, data={"name": "张三丰", "skill_level": "三级/高级工"})
     m.refresh_from_db()
     assert m.name == "张三丰" and m.skill_level == "3"
     assert (m.name_tail1, m.name_tail2, m.pinyin, m.initials) == ("三丰", "丰", "zhangsanfeng", "zsf")

@@ -27,9 +27,7 @@ def _add_enterprises(parent, count: int, prefix: str = "企业") -> list[OrgNode
 
 
 def _close(actor, node, days_ago: int = 1) -> None:
-    services.orgnode_close(
-        actor=actor, node=node, on=dt.date.today() - dt.timedelta(days=days_ago), reason="注销"
-    )
+    services.orgnode_close(actor=actor, node=node, on=dt.date.today() - dt.timedelta(days=days_ago), reason="注销")
 
 
 # ---------------------------------------------------------------- tree
@@ -86,9 +84,7 @@ def test_subtree_queries(tree):
     longgu = set(OrgNode.objects.subtree_of(tree.longgu).values_list("pk", flat=True))
     assert longgu == {tree.longgu.pk, tree.xinge.pk, tree.xinge_union.pk, tree.xinge_team.pk}
     assert OrgNode.objects.subtree_of(tree.county).count() == 10
-    assert set(OrgNode.objects.subtree_of(tree.xinge_team).values_list("pk", flat=True)) == {
-        tree.xinge_team.pk
-    }
+    assert set(OrgNode.objects.subtree_of(tree.xinge_team).values_list("pk", flat=True)) == {tree.xinge_team.pk}
 
 
 def test_visible_ancestors_hide_what_the_actor_may_not_see(tree, personas):
@@ -146,9 +142,7 @@ def test_node_list_filters(tree, personas):
 def test_node_list_status_filter(tree, personas):
     county = personas["county"]
     _close(county, tree.henghui)
-    services.orgnode_close(
-        actor=county, node=tree.kejiju, on=dt.date.today() + dt.timedelta(days=30), reason="合并"
-    )
+    services.orgnode_close(actor=county, node=tree.kejiju, on=dt.date.today() + dt.timedelta(days=30), reason="合并")
     closed = _names(selectors.node_list(county, NodeFilters(status="closed")))
     assert closed == [tree.henghui.name]  # a future closing date is still open today
     open_ = _names(selectors.node_list(county, NodeFilters(status="open")))
@@ -191,9 +185,7 @@ def test_move_targets_exclude_own_subtree_wrong_kinds_and_foreign_nodes(tree, pe
         "恒辉编织机械工会委员会",
     ]
     # The town officer may only pick nodes in 龙固镇; the auditor none (read-only).
-    assert _names(selectors.move_targets(personas["town"], tree.xinge_team, "工会")) == [
-        tree.xinge_union.name
-    ]
+    assert _names(selectors.move_targets(personas["town"], tree.xinge_team, "工会")) == [tree.xinge_union.name]
     assert selectors.move_targets(personas["auditor"], tree.xinge_team, "工会") == []
 
 

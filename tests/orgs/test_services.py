@@ -78,9 +78,7 @@ def test_create_refuses_a_wrong_uscc_check_digit_in_chinese(tree, personas):
 
 def test_create_refuses_a_badly_shaped_region_code(tree, personas):
     with pytest.raises(ValidationError) as exc:
-        services.orgnode_create(
-            actor=personas["county"], parent=tree.county, kind=Kind.TOWN, name="新镇", code="3203"
-        )
+        services.orgnode_create(actor=personas["county"], parent=tree.county, kind=Kind.TOWN, name="新镇", code="3203")
     assert "行政区划代码" in _messages(exc, "code")[0]
 
 
@@ -123,13 +121,9 @@ def test_create_requires_a_name_and_a_valid_phone(tree, personas):
 
 def test_create_outside_scope_is_refused(tree, personas):
     with pytest.raises(PermissionDenied):
-        services.orgnode_create(
-            actor=personas["town"], parent=tree.yangtun, kind=Kind.ENTERPRISE, name="越权公司"
-        )
+        services.orgnode_create(actor=personas["town"], parent=tree.yangtun, kind=Kind.ENTERPRISE, name="越权公司")
     with pytest.raises(PermissionDenied):  # read-only role
-        services.orgnode_create(
-            actor=personas["auditor"], parent=tree.yangtun, kind=Kind.ENTERPRISE, name="越权公司"
-        )
+        services.orgnode_create(actor=personas["auditor"], parent=tree.yangtun, kind=Kind.ENTERPRISE, name="越权公司")
     assert not OrgNode.objects.filter(name="越权公司").exists()
 
 
@@ -166,9 +160,7 @@ def test_update_without_change_writes_no_audit_entry(tree, personas):
 
 
 def test_update_keeps_its_own_code_but_refuses_another_nodes(tree, personas):
-    services.orgnode_update(
-        actor=personas["town"], node=tree.xinge, code=tree.xinge.code, name="新格灌溉设备"
-    )
+    services.orgnode_update(actor=personas["town"], node=tree.xinge, code=tree.xinge.code, name="新格灌溉设备")
     assert OrgNode.objects.get(pk=tree.xinge.pk).name == "新格灌溉设备"
     with pytest.raises(ValidationError) as exc:
         services.orgnode_update(actor=personas["county"], node=tree.xinge, code=tree.henghui.code)

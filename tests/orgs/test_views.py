@@ -114,10 +114,7 @@ def test_search_for_move_targets_needs_change_rights(tree, client_for):
     body = _text(response)
     assert 'name="new_parent"' in body and f'value="{tree.xinge_union.pk}"' in body
     assert "恒辉" not in body
-    assert (
-        client_for("auditor").get(_url("orgs:node-search", q="工会", move=tree.xinge_team.pk)).status_code
-        == 403
-    )
+    assert client_for("auditor").get(_url("orgs:node-search", q="工会", move=tree.xinge_team.pk)).status_code == 403
     assert client_for("town").get(_url("orgs:node-search", q="工会", move=tree.henghui.pk)).status_code == 404
 
 
@@ -181,9 +178,7 @@ def test_list_pages_without_counting(tree, client_for):
 
 
 def test_detail_shows_fields_ancestors_children_and_actions(tree, personas, client_for):
-    services.orgnode_update(
-        actor=personas["town"], node=tree.xinge, contact_phone="13812345678", contact_name="王主席"
-    )
+    services.orgnode_update(actor=personas["town"], node=tree.xinge, contact_phone="13812345678", contact_name="王主席")
     response = client_for("town").get(_url("orgs:node-detail", tree.xinge))
     body = _text(response)
     assert response.status_code == 200
@@ -266,12 +261,8 @@ def test_create_makes_the_child_and_redirects_with_a_message(tree, client_for):
         },
     )
     node = OrgNode.objects.get(name="沛县龙固食品厂")
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "orgs:node-detail", kwargs={"pk": node.pk}
-    )
-    assert (
-        node.parent_id == tree.longgu.pk and node.employee_count == 25 and node.contact_phone == "13912345678"
-    )
+    assert response.status_code == 302 and response["Location"] == reverse("orgs:node-detail", kwargs={"pk": node.pk})
+    assert node.parent_id == tree.longgu.pk and node.employee_count == 25 and node.contact_phone == "13912345678"
     assert AuditEntry.objects.filter(action="orgs.node.created", object_id=str(node.pk)).exists()
     page = _text(client.get(response["Location"]))
     assert "已新建组织“沛县龙固食品厂”。" in page
@@ -289,9 +280,7 @@ def test_create_shows_service_errors_in_chinese(tree, client_for):
     )
     assert response.status_code == 200
     assert "统一社会信用代码校验位错误，请核对。" in _text(response)
-    assert 'name="code" value="91320322710000005D" maxlength="40" class="form-control is-invalid"' in _text(
-        response
-    )
+    assert 'name="code" value="91320322710000005D" maxlength="40" class="form-control is-invalid"' in _text(response)
     response = client.post(
         _url("orgs:node-create", tree.longgu),
         {
@@ -443,9 +432,7 @@ def test_close_shows_errors_in_chinese(tree, personas, client_for):
 
 def test_close_is_refused_to_read_only_roles_and_outsiders(tree, client_for):
     assert (
-        client_for("auditor")
-        .post(_url("orgs:node-close", tree.xinge), {"on": "2020-01-01", "reason": "x"})
-        .status_code
+        client_for("auditor").post(_url("orgs:node-close", tree.xinge), {"on": "2020-01-01", "reason": "x"}).status_code
         == 403
     )
     assert client_for("chair").get(_url("orgs:node-close", tree.henghui)).status_code == 404

@@ -119,9 +119,7 @@ class UserCreateForm(_OrgFieldMixin, StyledFormMixin, forms.Form):
         max_length=150,
         help_text=_("字母、数字和 @ . + - _，登录时使用，创建后不能修改。"),
         validators=[RegexValidator(r"^[\w.@+-]+$", _("登录名只能包含字母、数字和 @ . + - _。"))],
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
     )
     name = forms.CharField(label=_("姓名"), max_length=50)
     org_code = forms.CharField(label=_("所属组织代码"), max_length=20, help_text=ORG_HELP)

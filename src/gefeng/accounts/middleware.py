@@ -69,9 +69,7 @@ class SessionSecurityMiddleware:
                 return _to_login(request, "forced")
             request.session["gefeng_last"] = now
             if (timezone.now() - live["last_seen"]).total_seconds() > 60:
-                UserSession.objects.filter(session_key=request.session.session_key).update(
-                    last_seen=timezone.now()
-                )
+                UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=timezone.now())
             if services.password_expired(user) and not request.path.startswith(_OPEN_PREFIXES):
                 return _note(
                     request,

@@ -45,9 +45,7 @@ def find_org(text: str) -> OrgNode | None:
         return None
     if text.startswith("#"):
         digits = text[1:]
-        return (
-            OrgNode.objects.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 19 else None
-        )
+        return OrgNode.objects.filter(pk=int(digits)).first() if digits.isdigit() and len(digits) < 19 else None
     return OrgNode.objects.filter(code=text).first()
 
 
@@ -60,9 +58,7 @@ def org_labels(viewer: Any, orgs: Iterable[OrgNode | None]) -> dict[int, str]:
     nodes = {o.pk: o for o in orgs if o is not None}
     if not nodes:
         return {}
-    seen = set(
-        scope.permitted(viewer, OrgNode, "orgs.view").filter(pk__in=nodes).values_list("pk", flat=True)
-    )
+    seen = set(scope.permitted(viewer, OrgNode, "orgs.view").filter(pk__in=nodes).values_list("pk", flat=True))
     return {pk: o.name if pk in seen else _hidden_label(o) for pk, o in nodes.items()}
 
 

@@ -289,11 +289,7 @@ def _check_duties(codes: set[str], *, superuser: bool) -> None:
     duties = duties_of(codes, superuser=superuser)
     if len(duties) > 1 or (duties and any(ROLES[c].duty == DUTY_BUSINESS for c in codes)):
         raise ValidationError(
-            {
-                "roles": [
-                    "系统管理、安全管理、审计管理三种职责须由不同账号担任，也不能与业务角色兼任（三员分立）。"
-                ]
-            }
+            {"roles": ["系统管理、安全管理、审计管理三种职责须由不同账号担任，也不能与业务角色兼任（三员分立）。"]}
         )
 
 
@@ -315,9 +311,7 @@ def user_create(
     if actor is not None:
         scope.require_perm(actor, "accounts.manage")
         if org is not None and not (
-            actor.is_superuser
-            or scope.can(actor, org, "orgs.view")
-            or scope.has_perm(actor, "accounts.roles")
+            actor.is_superuser or scope.can(actor, org, "orgs.view") or scope.has_perm(actor, "accounts.roles")
         ):
             raise PermissionDenied
         if superuser:
@@ -406,14 +400,10 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
 
 
 @transaction.atomic
-def user_update(
-    *, actor: User, user: User, name: str, org: OrgNode | None, phone: str, is_active: bool
-) -> User:
+def user_update(*, actor: User, user: User, name: str, org: OrgNode | None, phone: str, is_active: bool) -> User:
     scope.require(actor, user, "accounts.manage")
     if actor.pk != user.pk and holds_admin_duty(user):
-        raise ValidationError(
-            "管理员账号（系统、安全、审计）只能由本人修改，或在服务器上用命令行调整（三员分立）。"
-        )
+        raise ValidationError("管理员账号（系统、安全、审计）只能由本人修改，或在服务器上用命令行调整（三员分立）。")
     if actor.pk == user.pk and not is_active:
         raise ValidationError({"is_active": ["不能停用自己的账号。"]})
     if not name.strip():

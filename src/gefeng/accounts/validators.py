@@ -22,9 +22,7 @@ class ComplexityValidator:
     def validate(self, password: str, user=None) -> None:
         errors = []
         if len(password) < settings.PASSWORD_MIN_LENGTH:
-            errors.append(
-                ValidationError(f"密码至少 {settings.PASSWORD_MIN_LENGTH} 位。", code="password_too_short")
-            )
+            errors.append(ValidationError(f"密码至少 {settings.PASSWORD_MIN_LENGTH} 位。", code="password_too_short"))
         if char_classes(password) < settings.PASSWORD_MIN_CLASSES:
             errors.append(
                 ValidationError(

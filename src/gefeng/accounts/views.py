@@ -346,10 +346,7 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, qs)
     page.rows = selectors.with_roles(page.rows)
     labels = selectors.org_labels(viewer, [u.org for u in page.rows])
-    rows = [
-        {"user": u, "org": labels.get(u.org_id or 0, ""), "phone": mask_phone(u.phone or "")}
-        for u in page.rows
-    ]
+    rows = [{"user": u, "org": labels.get(u.org_id or 0, ""), "phone": mask_phone(u.phone or "")} for u in page.rows]
     current = {k: v for k, v in values.items() if v and k != "under"}
     return render(
         request,
@@ -396,9 +393,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "current_key": request.session.session_key,
             "can_manage": can_manage,
             "can_reset": can_manage and not admin_account and target.pk != viewer.pk,
-            "can_roles": scope.can(viewer, target, "accounts.roles")
-            and target.pk != viewer.pk
-            and not admin_account,
+            "can_roles": scope.can(viewer, target, "accounts.roles") and target.pk != viewer.pk and not admin_account,
             "admin_account": admin_account,
         },
     )

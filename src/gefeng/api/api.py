@@ -133,9 +133,7 @@ def org_list(request, filters: Query[OrgQuery]):
     if filters.parent is not None:
         qs = qs.filter(parent_id=filters.parent)
     rows = list(qs[(page - 1) * size : page * size + 1])
-    return OrgPage(
-        items=[OrgOut.model_validate(r) for r in rows[:size]], page=page, has_next=len(rows) > size
-    )
+    return OrgPage(items=[OrgOut.model_validate(r) for r in rows[:size]], page=page, has_next=len(rows) > size)
 
 
 @api.get("/orgs/{int:org_id}", response=OrgOut, url_name="org-detail")

@@ -276,9 +276,7 @@ def _role_label(role: str) -> str:
 
 
 # (username, role in Chinese, organisation) — for README, docs and e2e tests.
-DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
-    (a.username, _role_label(a.role), _org_name(a.org)) for a in _ACCOUNTS
-]
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [(a.username, _role_label(a.role), _org_name(a.org)) for a in _ACCOUNTS]
 
 
 class DemoRefused(Exception):
@@ -402,9 +400,7 @@ _SURNAMES = (
     "张王李刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛"
     "叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹常武乔贺樊胥"
 )
-_GIVEN = (
-    "建国军华明伟芳秀英敏静丽强磊洋艳勇杰娟涛超霞平刚桂兰红梅玉凤志宏海波春燕晓东亮鹏飞文博浩宇辉成新永德"
-)
+_GIVEN = "建国军华明伟芳秀英敏静丽强磊洋艳勇杰娟涛超霞平刚桂兰红梅玉凤志宏海波春燕晓东亮鹏飞文博浩宇辉成新永德"
 
 
 # ---------------------------------------------------------------- building the tree in memory
@@ -463,14 +459,10 @@ class _Gen:
         return start + dt.timedelta(days=self.rng.randint(0, (end - start).days))
 
     def person(self) -> str:
-        return self.rng.choice(_SURNAMES) + "".join(
-            self.rng.choice(_GIVEN) for _ in range(self.rng.choice((1, 2, 2)))
-        )
+        return self.rng.choice(_SURNAMES) + "".join(self.rng.choice(_GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
 
     def mobile(self) -> str:
-        return (
-            "1" + self.rng.choice("3578") + self.rng.choice("0123456789") + f"{self.rng.randrange(10**8):08d}"
-        )
+        return "1" + self.rng.choice("3578") + self.rng.choice("0123456789") + f"{self.rng.randrange(10**8):08d}"
 
     def address(self, town: str, road: str) -> str:
         place = town if town.startswith("沛县") else "沛县" + town
@@ -525,9 +517,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
 
     road_of = {name: road for name, _c, _w, road in TOWNS}
 
-    def add_union(
-        ent: OrgNode, founded: dt.date, short: str, body: str | None, teams: Iterable[str]
-    ) -> OrgNode:
+    def add_union(ent: OrgNode, founded: dt.date, short: str, body: str | None, teams: Iterable[str]) -> OrgNode:
         union = tree.add(
             ent,
             Kind.UNION,
@@ -620,9 +610,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
         and (p["closed"] is None or p["closed"] > dt.date(2021, 1, 31))
     ]
     for p in rng.sample(may_2020, UNIONS_FOUNDED_2020):
-        p["union_on"] = gen.date(
-            max(dt.date(2020, 1, 1), p["founded"] + dt.timedelta(days=1)), dt.date(2020, 12, 31)
-        )
+        p["union_on"] = gen.date(max(dt.date(2020, 1, 1), p["founded"] + dt.timedelta(days=1)), dt.date(2020, 12, 31))
     for p in plans:
         if not p["union"] or "union_on" in p:
             continue
@@ -676,9 +664,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
         "unions": kinds[Kind.UNION],
         "teams": kinds[Kind.TEAM],
         "unions_founded_2020": sum(
-            1
-            for n in tree.nodes
-            if n.kind == Kind.UNION and n.union_founded_on and n.union_founded_on.year == 2020
+            1 for n in tree.nodes if n.kind == Kind.UNION and n.union_founded_on and n.union_founded_on.year == 2020
         ),
         "closed": sum(1 for n in tree.nodes if n.kind == Kind.ENTERPRISE and n.valid_to),
     }
@@ -705,9 +691,7 @@ def _delete_demo() -> list[tuple[int, str, str]]:
     for rel in _protected_relations(User):
         rel.related_model._base_manager.filter(**{f"{rel.field.name}__is_demo": True}).delete()
     demo_users.delete()  # role grants and sessions go with them
-    others = list(
-        User.objects.filter(org__isnull=False).values_list("pk", "org__code", "org__path").order_by("pk")
-    )
+    others = list(User.objects.filter(org__isnull=False).values_list("pk", "org__code", "org__path").order_by("pk"))
     User.objects.filter(org__isnull=False).update(org=None)
     for rel in _protected_relations(OrgNode):
         rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).delete()
@@ -750,15 +734,13 @@ def _clear_lockouts() -> None:
     window = dt.timedelta(minutes=2 * settings.LOCKOUT_MINUTES)
     names = [a.username for a in _ACCOUNTS]
     locked = set(
-        LoginEvent.objects.filter(
-            username__in=names, success=False, at__gte=timezone.now() - window
-        ).values_list("username", flat=True)
+        LoginEvent.objects.filter(username__in=names, success=False, at__gte=timezone.now() - window).values_list(
+            "username", flat=True
+        )
     )
     LoginEvent.objects.bulk_create(
         [
-            LoginEvent(
-                username=name, success=True, reason=account_services.REASON_UNLOCKED, ip="", user_agent="demo"
-            )
+            LoginEvent(username=name, success=True, reason=account_services.REASON_UNLOCKED, ip="", user_agent="demo")
             for name in names
             if name in locked
         ]
@@ -769,7 +751,7 @@ def _demo_was_loaded() -> bool:
     return AuditEntry.objects.filter(action="core.demo.loaded").exists()
 
 
-def load_demo(*, stdout: TextIO | None = None, force: bool = False) -> dict[str, int]:
+def load_demo(*, stdout: TextIO | None = None, force: bool = False, registry: bool = True) -> dict[str, int]:
     """Load or reset the demo county; return the counts of what it made.
 
     In production (GEFENG_PRODUCTION) it refuses to wipe an organisation tree it did not load
@@ -777,9 +759,10 @@ def load_demo(*, stdout: TextIO | None = None, force: bool = False) -> dict[str,
     """
     with acting_from(RequestInfo(source="cli")), transaction.atomic():
         if settings.PRODUCTION and not force and OrgNode.objects.exists() and not _demo_was_loaded():
-            raise DemoRefused(
-                "数据库中已有不是演示数据的组织；载入演示县会删除整个组织树。确需如此，请加 --force。"
-            )
+            raise DemoRefused("数据库中已有不是演示数据的组织；载入演示县会删除整个组织树。确需如此，请加 --force。")
+        from gefeng.members.demo import clear_registry, load_registry
+
+        clear_registry()
         others = _delete_demo()
         tree, counts = _build()
         _insert(tree)
@@ -800,6 +783,8 @@ def load_demo(*, stdout: TextIO | None = None, force: bool = False) -> dict[str,
             )
         _clear_lockouts()
         counts["accounts"] = len(_ACCOUNTS)
+        if registry:
+            counts |= load_registry(stdout=stdout)
         audit.record(actor=None, action="core.demo.loaded", obj=tree.by_key["county"], changes=dict(counts))
     return counts
 

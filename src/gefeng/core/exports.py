@@ -64,9 +64,7 @@ def safe_cell(value: Any) -> Any:
 
 
 def cut_message(limit: int) -> str:
-    return _("（已达导出上限 %(limit)s 行，其余记录未导出。请缩小筛选范围后分批导出。）") % {
-        "limit": f"{limit:,}"
-    }
+    return _("（已达导出上限 %(limit)s 行，其余记录未导出。请缩小筛选范围后分批导出。）") % {"limit": f"{limit:,}"}
 
 
 def _normalise(value: Any) -> Any:

@@ -19,7 +19,7 @@ from gefeng.core import scope
 class Item:
     label: Any
     url_name: str
-    perm: str | None  # None: every logged-in user
+    perm: str | tuple[str, ...] | None  # None: every logged-in user; a tuple: all of them
     icon: str = "dot"
 
 
@@ -40,9 +40,11 @@ MENU: list[Section] = [
         [
             Item(_("组织架构"), "orgs:tree", "orgs.view", "diagram-3"),
             Item(_("组织名录"), "orgs:node-list", "orgs.view", "list-ul"),
+            Item(_("会员名册"), "members:member-list", "members.view", "person-vcard"),
+            Item(_("建会入会"), "members:coverage", ("members.view", "orgs.view"), "graph-up"),
             Item(_("我的信息"), "accounts:profile", "self.view", "person"),
         ],
-        planned=_("实名制会员、会员接转"),
+        planned=_("会员接转"),
     ),
     Section("lead", _("引领聚魂"), "flag", planned=_("学习答题通报、劳模创新支部、职工书屋")),
     Section("grow", _("成长聚能"), "mortarboard", planned=_("名师高徒、五小创新、技能竞赛、人才申报")),
@@ -77,12 +79,19 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     for section in MENU:
         items = []
         for item in section.items:
-            if item.perm is not None and not scope.has_perm(user, item.perm):
+            perms = (item.perm,) if isinstance(item.perm, str) else item.perm or ()
+            if not all(scope.has_perm(user, p) for p in perms):
                 continue
             url = reverse(item.url_name)
             items.append({"label": item.label, "url": url, "icon": item.icon, "active": path.startswith(url)})
         if section.items and not items:
             continue
+        # /members/ and /members/coverage/ both prefix a coverage page: the longest match wins.
+        active = [i for i in items if i["active"]]
+        if len(active) > 1:
+            best = max(active, key=lambda i: len(i["url"]))
+            for i in active:
+                i["active"] = i is best
         out.append(
             {
                 "key": section.key,

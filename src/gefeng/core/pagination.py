@@ -62,6 +62,4 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], *, default_size: int = 20)
     offset = (number - 1) * size
     rows = list(qs[offset : offset + size + 1])
     others = [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"]
-    return Page(
-        rows=rows[:size], number=number, size=size, has_next=len(rows) > size, query=urlencode(others)
-    )
+    return Page(rows=rows[:size], number=number, size=size, has_next=len(rows) > size, query=urlencode(others))

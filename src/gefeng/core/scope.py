@@ -142,9 +142,7 @@ def scope_q(actor: Any, model: type[models.Model], perm: str) -> Q | None:
 
 def permitted(actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm: str) -> models.QuerySet[M]:
     """The rows the actor may act on under `perm` (empty when nothing is allowed)."""
-    qs = (
-        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
-    )
+    qs = queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     q = scope_q(actor, qs.model, perm)
     if q is None:
         return qs.none()
@@ -153,9 +151,7 @@ def permitted(actor: Any, queryset_or_model: type[M] | models.QuerySet[M], perm:
 
 def visible(actor: Any, queryset_or_model: type[M] | models.QuerySet[M]) -> models.QuerySet[M]:
     """The rows the actor may see at all (the model's view permission)."""
-    qs = (
-        queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
-    )
+    qs = queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model
     r = _rules.get(qs.model)
     if r is None:
         # No rule: only the system administrator (fail closed).

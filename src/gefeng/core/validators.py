@@ -119,9 +119,7 @@ def normalize_uscc(value: object) -> str:
     if not code[2:8].isdigit():
         raise ValidationError("统一社会信用代码第 3–8 位应为行政区划代码。", code="uscc_region")
     if org_code_check_char(code[8:16]) != code[16]:
-        raise ValidationError(
-            "统一社会信用代码中的组织机构代码校验位错误（GB 11714）。", code="uscc_org_check"
-        )
+        raise ValidationError("统一社会信用代码中的组织机构代码校验位错误（GB 11714）。", code="uscc_org_check")
     if uscc_check_char(code[:17]) != code[17]:
         raise ValidationError("统一社会信用代码校验位错误，请核对。", code="uscc_check")
     return code

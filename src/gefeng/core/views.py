@@ -217,15 +217,10 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     scope.require_perm(request.user, "audit.view")
     form = AuditFilterForm(request.GET)
     valid = form.is_valid()
-    qs = (
-        selectors.audit_list(actor=request.user, filters=form.filters())
-        if valid
-        else AuditEntry.objects.none()
-    )
+    qs = selectors.audit_list(actor=request.user, filters=form.filters()) if valid else AuditEntry.objects.none()
     page = paginate(request, qs)
     rows = [
-        {"entry": e, "changes": change_lines(e), "source": SOURCE_LABELS.get(e.source, e.source)}
-        for e in page.rows
+        {"entry": e, "changes": change_lines(e), "source": SOURCE_LABELS.get(e.source, e.source)} for e in page.rows
     ]
     return render(
         request,

@@ -130,9 +130,7 @@ class Member(models.Model):
     industrial_worker = models.BooleanField(_("产业工人"), default=False)
     occupation = models.CharField(_("工种"), max_length=50, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=1, choices=SkillLevel.choices, blank=True)
-    new_form_group = models.CharField(
-        _("新就业形态群体"), max_length=10, choices=NewFormGroup.choices, blank=True
-    )
+    new_form_group = models.CharField(_("新就业形态群体"), max_length=10, choices=NewFormGroup.choices, blank=True)
     migrant = models.BooleanField(_("农民工"), default=False)
     joined_on = models.DateField(_("入会日期"))
     card_number = models.CharField(_("会员证号"), max_length=30, blank=True)
@@ -146,9 +144,7 @@ class Member(models.Model):
         verbose_name = _("会员")
         verbose_name_plural = _("会员")
         constraints = [
-            models.UniqueConstraint(
-                fields=["card_number"], condition=~Q(card_number=""), name="member_card_unique"
-            ),
+            models.UniqueConstraint(fields=["card_number"], condition=~Q(card_number=""), name="member_card_unique"),
         ]
         indexes = [
             models.Index(fields=["union", "status", "name"], name="member_union_status_name"),
@@ -192,9 +188,7 @@ class MembershipEvent(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("类型"), max_length=10, choices=EventKind.choices)
     on = models.DateField(_("日期"))
-    union = models.ForeignKey(
-        "orgs.OrgNode", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+"
-    )
+    union = models.ForeignKey("orgs.OrgNode", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+")
     other_union = models.ForeignKey(
         "orgs.OrgNode",
         verbose_name=_("对方工会"),

@@ -79,12 +79,8 @@ class NodeFieldsForm(StyledFormMixin, forms.Form):
         help_text=_("镇街填行政区划代码（9 位）；企业填 18 位统一社会信用代码；工会填 81 开头的工会代码。"),
     )
     industry = forms.ChoiceField(label=_("行业门类"), required=False, choices=[("", "—"), *Industry.choices])
-    ownership = forms.ChoiceField(
-        label=_("经济类型"), required=False, choices=[("", "—"), *Ownership.choices]
-    )
-    employee_count = forms.IntegerField(
-        label=_("职工人数"), required=False, min_value=0, max_value=10_000_000
-    )
+    ownership = forms.ChoiceField(label=_("经济类型"), required=False, choices=[("", "—"), *Ownership.choices])
+    employee_count = forms.IntegerField(label=_("职工人数"), required=False, min_value=0, max_value=10_000_000)
     union_founded_on = forms.DateField(label=_("建会日期"), required=False, widget=DateInput)
     valid_from = forms.DateField(label=_("成立日期"), required=False, widget=DateInput)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)

@@ -84,12 +84,7 @@ def _validate(kind: str, data: dict[str, Any], *, instance: OrgNode | None = Non
 
 def _next_child_path(parent: OrgNode | None) -> str:
     if parent is None:
-        last = (
-            OrgNode.objects.filter(parent__isnull=True)
-            .order_by("-path")
-            .values_list("path", flat=True)
-            .first()
-        )
+        last = OrgNode.objects.filter(parent__isnull=True).order_by("-path").values_list("path", flat=True).first()
         n = int(last, 36) + 1 if last else 1
         return segment(n)
     # Lock the parent row so two concurrent inserts cannot take the same number.
@@ -99,9 +94,7 @@ def _next_child_path(parent: OrgNode | None) -> str:
 
 
 @transaction.atomic
-def orgnode_create(
-    *, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any
-) -> OrgNode:
+def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any) -> OrgNode:
     """Create a node under `parent` (None only for the county root, by the system administrator)."""
     if kind not in Kind.values:
         raise ValidationError({"kind": ["组织类型无效。"]})
@@ -112,15 +105,9 @@ def orgnode_create(
         if actor is not None:
             scope.require(actor, parent, "orgs.change")
         if kind not in ALLOWED_CHILDREN[parent.kind]:
-            raise ValidationError(
-                {"kind": [f"“{parent.get_kind_display()}”下不能建立“{Kind(kind).label}”。"]}
-            )
-    clean = _validate(
-        kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")}
-    )
-    node = OrgNode(
-        parent=parent, kind=kind, path=_next_child_path(parent), depth=(parent.depth + 1) if parent else 1
-    )
+            raise ValidationError({"kind": [f"“{parent.get_kind_display()}”下不能建立“{Kind(kind).label}”。"]})
+    clean = _validate(kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")})
+    node = OrgNode(parent=parent, kind=kind, path=_next_child_path(parent), depth=(parent.depth + 1) if parent else 1)
     for key, value in clean.items():
         if value is not None:
             setattr(node, key, value)

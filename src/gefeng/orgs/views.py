@@ -187,9 +187,7 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and ALLOWED_CHILDREN[parent.kind] and form.is_valid():
         data = form.service_data()
         try:
-            node = services.orgnode_create(
-                actor=request.user, parent=parent, kind=form.cleaned_data["kind"], **data
-            )
+            node = services.orgnode_create(actor=request.user, parent=parent, kind=form.cleaned_data["kind"], **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -237,9 +235,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     node = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=pk)
     form = MoveForm(request.POST if request.method == "POST" else None, node=node)
     if request.method == "POST" and form.is_valid():
-        new_parent = scope.get_or_404(
-            request.user, OrgNode, "orgs.change", pk=form.cleaned_data["new_parent"]
-        )
+        new_parent = scope.get_or_404(request.user, OrgNode, "orgs.change", pk=form.cleaned_data["new_parent"])
         try:
             moved = services.orgnode_move(actor=request.user, node=node, new_parent=new_parent)
         except ValidationError as exc:

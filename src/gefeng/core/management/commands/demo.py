@@ -31,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="生产环境中，即使已有非演示数据也重建组织树（会删除它们）"
         )
+        parser.add_argument("--no-members", action="store_true", help="只载入组织树和账号，不生成会员库")
 
     def handle(self, *args, **opts):
         if opts["disable"]:
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         try:
-            counts = demo.load_demo(stdout=self.stdout, force=opts["force"])
+            counts = demo.load_demo(stdout=self.stdout, force=opts["force"], registry=not opts["no_members"])
         except demo.DemoRefused as exc:
             raise CommandError(str(exc)) from None
         seconds = time.perf_counter() - started
@@ -58,6 +59,4 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if settings.PRODUCTION:
             self.stdout.write("")
-            self.stdout.write(
-                "生产模式：演示账号首次登录须修改密码；试用结束后请运行 gefeng demo --disable。"
-            )
+            self.stdout.write("生产模式：演示账号首次登录须修改密码；试用结束后请运行 gefeng demo --disable。")

@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年份，如 2020")
-        parser.add_argument(
-            "--org", default="", help="组织代码（统一社会信用代码或行政区划代码）；默认县级根节点"
-        )
+        parser.add_argument("--org", default="", help="组织代码（统一社会信用代码或行政区划代码）；默认县级根节点")
 
     def handle(self, *args, **opts):
         year = opts["year"]
