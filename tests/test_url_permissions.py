@@ -38,7 +38,7 @@ def _collect(resolver: URLResolver | None = None, namespace: str = "", prefix: s
 def _matrix() -> dict[str, Case]:
     cases: dict[str, Case] = {}
     for info in pkgutil.walk_packages(tests.__path__, "tests."):
-        if info.name.endswith(".urls_matrix"):
+        if info.name.endswith("urls_matrix"):
             cases |= importlib.import_module(info.name).MATRIX
     return cases
 
