@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
@@ -12,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.SERVE_THREADS)
         parser.add_argument("--no-migrate", action="store_true", help="不执行数据库迁移")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="不在本机启动后台任务进程（另行运行 gefeng db_worker 时使用）",
+        )
 
     def handle(self, *args, **opts):
         if not opts["no_migrate"]:
@@ -36,5 +45,23 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        worker = None
+        if not opts["no_worker"]:
+            # One server: the background worker (roster imports …) runs beside the web server.
+            worker = subprocess.Popen([sys.executable, "-m", "gefeng.cli", "db_worker", "--no-reload", "-v", "0"])
+            atexit.register(_stop, worker)
         self.stdout.write(f"歌风平台已启动：http://{bind}/  （按 Ctrl+C 停止）")
-        App().run()
+        try:
+            App().run()
+        finally:
+            if worker is not None:
+                _stop(worker)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
