@@ -104,10 +104,7 @@ def test_anonymous(name, tree, personas, client):
 def test_persona(name, persona, tree, personas, login_as):
     case = MATRIX[name]
     url = reverse(name, kwargs=case.kwargs(tree, personas))
-    if case.api:
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {_token_for(personas[persona])}")
-    else:
-        client = login_as(persona)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {_token_for(personas[persona])}") if case.api else login_as(persona)
     method = "get" if "GET" in case.methods else "post"
     if method == "get":
         response = client.get(url)

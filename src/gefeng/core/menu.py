@@ -41,6 +41,7 @@ MENU: list[Section] = [
             Item(_("组织架构"), "orgs:tree", "orgs.view", "diagram-3"),
             Item(_("组织名录"), "orgs:node-list", "orgs.view", "list-ul"),
             Item(_("会员名册"), "members:member-list", "members.view", "person-vcard"),
+            Item(_("导入花名册"), "members:import-list", "members.import", "upload"),
             Item(_("建会入会"), "members:coverage", ("members.view", "orgs.view"), "graph-up"),
             Item(_("我的信息"), "accounts:profile", "self.view", "person"),
         ],

@@ -43,6 +43,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import itertools
 import os
 import re
@@ -178,9 +179,15 @@ def lost_digits(text: str) -> bool:
     return bool(_LOST_DIGITS.match(text))
 
 
+@functools.lru_cache(maxsize=65_536)
+def _nfkc(text: str) -> str:
+    """NFKC without the dropped characters; cached, as names and choices repeat down a column."""
+    return unicodedata.normalize("NFKC", text.translate(_DROP))
+
+
 def _clean_str(text: str, compact: bool) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text.translate(_DROP))
+        text = _nfkc(text) if len(text) <= 64 else unicodedata.normalize("NFKC", text.translate(_DROP))
     parts = text.split()
     text = parts[0] if len(parts) == 1 else ("" if compact else " ").join(parts)
     if text.startswith("'"):  # Excel's "store as text" marker, typed or exported
@@ -234,6 +241,7 @@ _DATE_FORMS = (
     re.compile(r"^(\d{4})()(\d{2})()$"),  # 201905
 )
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
 
 def excel_serial_to_date(serial: float) -> dt.date:
@@ -255,6 +263,9 @@ def parse_date(text: str) -> dt.date:
     2019年5月, 201905 → the 1st), an optional time after the date, full-width digits, and an
     Excel serial number written as text (5 digits, 10000–80000, e.g. "43586" → 2019-05-01).
     """
+    iso = _ISO_DATE.fullmatch(text) if text.__class__ is str else None
+    if iso:  # what cell_text makes of a date cell: the other forms give the same for it
+        return _ymd(text, int(iso[1]), int(iso[2]), int(iso[3]))
     raw = unicodedata.normalize("NFKC", str(text if text is not None else "")).translate(_DROP).strip()
     if not raw:
         raise ValueError("日期为空。")
@@ -271,13 +282,17 @@ def parse_date(text: str) -> dt.date:
             continue
         year, month = int(found.group(1)), int(found.group(3))
         day = int(found.group(4)) if found.group(4) else 1
-        if year < 1900:
-            raise ValueError(f"日期“{raw}”的年份 {year} 不合理。")
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            raise ValueError(f"日期不存在：{year} 年 {month} 月 {day} 日。") from None
+        return _ymd(raw, year, month, day)
     raise ValueError(f"无法识别的日期“{raw}”，请写成 2019-05-01 这样的格式。")
+
+
+def _ymd(raw: str, year: int, month: int, day: int) -> dt.date:
+    if year < 1900:
+        raise ValueError(f"日期“{raw}”的年份 {year} 不合理。")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"日期不存在：{year} 年 {month} 月 {day} 日。") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,9 +318,7 @@ def _zip_format(path: Path) -> str:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if sum(info.file_size for info in infos) > _MAX_UNPACKED:
-                raise TabularError(
-                    f"文件解压后超过 {format_size(_MAX_UNPACKED)}，不像是正常的表格，请拆分后分批导入。"
-                )
+                raise TabularError(f"文件解压后超过 {format_size(_MAX_UNPACKED)}，不像是正常的表格，请拆分后分批导入。")
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(200)
@@ -614,9 +627,7 @@ def open_table(
     if size == 0:
         raise TabularError(MSG_EMPTY)
     if max_bytes is not None and size > max_bytes:
-        raise TabularError(
-            f"文件大小 {format_size(size)}，超过上限 {format_size(max_bytes)}，请拆分后分批导入。"
-        )
+        raise TabularError(f"文件大小 {format_size(size)}，超过上限 {format_size(max_bytes)}，请拆分后分批导入。")
     fmt = _sniff_format(path)
     encoding = ""
     workbook: CalamineWorkbook | None = None
@@ -664,34 +675,37 @@ def _rows(
     compact: Collection[str],
 ) -> Iterator[Row]:
     present = [
-        (c.key, sheet.columns[c.key] - offset, c.key in compact)
-        for c in matcher.columns
-        if c.key in sheet.columns
+        (c.key, sheet.columns[c.key] - offset, c.key in compact) for c in matcher.columns if c.key in sheet.columns
     ]
-    absent = [c.key for c in matcher.columns if c.key not in sheet.columns]
     order = [c.key for c in matcher.columns]
     # A header repeated further down (sheets pasted together) is recognised by its first
     # required (or first present) column.
     guard_key = next((key for key, _, _ in present if key in matcher.required), present[0][0])
     column = matcher.by_key[guard_key]
     guard_texts = {header_texts[guard_key], *(cell_text(t) for t in (column.label, *column.aliases))}
+    blank = dict.fromkeys(order, "")  # absent columns stay empty; keys in the columns' order
     for number, cells in enumerate(rows, start=first_number):
         width = len(cells)
-        found: dict[str, str] = {}
+        found = blank.copy()
         filled = False
         for key, index, squeeze in present:
-            value = cell_text(cells[index], compact=squeeze) if index < width else ""
-            found[key] = value
-            filled = filled or bool(value)
+            if index >= width:
+                continue
+            raw = cells[index]
+            if raw.__class__ is str:  # most cells: cell_text's first case, without the call
+                value = _clean_str(raw, squeeze) if raw else ""
+            else:
+                value = cell_text(raw, compact=squeeze)
+            if value:
+                found[key] = value
+                filled = True
         if not filled:
             continue  # blank, or only cells outside the known columns (序号 of an empty row)
         if _is_total(cells):
             continue
         if found[guard_key] in guard_texts and _is_header_again(found, matcher):
             continue
-        for key in absent:
-            found[key] = ""
-        yield Row(number=number, values={key: found[key] for key in order})
+        yield Row(number=number, values=found)
 
 
 def _is_total(cells: Sequence[Any]) -> bool:
@@ -711,9 +725,7 @@ def _is_header_again(found: dict[str, str], matcher: _Matcher) -> bool:
 # Writing the refused rows back
 
 
-def write_rejects_xlsx(
-    path: str | Path, header_labels: list[str], rows: Iterable[tuple[list[str], str]]
-) -> int:
+def write_rejects_xlsx(path: str | Path, header_labels: list[str], rows: Iterable[tuple[list[str], str]]) -> int:
     """Write refused rows with a last column 错误原因 for the uploader to fix and upload again.
 
     Constant memory; every cell is text (so a corrected ID number stays text), formula

@@ -149,6 +149,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["union", "status", "name"], name="member_union_status_name"),
             models.Index(fields=["name"], name="member_name"),
+            # The list's default order within a status: the first page of a scope comes off it.
+            models.Index(fields=["status", "name"], name="member_status_name"),
             models.Index(fields=["name_tail1"], name="member_name_tail1"),
             models.Index(fields=["name_tail2"], name="member_name_tail2"),
             models.Index(fields=["pinyin"], name="member_pinyin"),

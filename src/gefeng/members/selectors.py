@@ -69,11 +69,23 @@ def _search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
     if _PHONE_LIKE.match(text):
         return qs.filter(phone_hash=pii.blind_index(text))
     if text.isdigit() or (len(text) > 8 and text.isalnum() and not _LATIN.match(text.lower())):
-        return qs.filter(card_number=text)
+        # The card number's unique index is partial (non-empty numbers); SQLite uses it only when
+        # the query repeats its condition.
+        return qs.filter(card_number=text).exclude(card_number="")
     if _LATIN.match(text.lower()):
         key = text.lower().replace("v", "u")
-        return qs.filter(_prefix("pinyin", key) | _prefix("initials", key))
-    return qs.filter(_prefix("name", text) | _prefix("name_tail1", text) | _prefix("name_tail2", text))
+        return _matching(qs, _prefix("pinyin", key) | _prefix("initials", key))
+    return _matching(qs, _prefix("name", text) | _prefix("name_tail1", text) | _prefix("name_tail2", text))
+
+
+def _matching(qs: QuerySet[Member], ranges: Q) -> QuerySet[Member]:
+    """Members matching an OR of index ranges, found first on the registry alone.
+
+    The ranges go into a subquery (`id IN (SELECT id … WHERE ranges)`), which the database
+    answers from the indexes; the scope, the filters and the sort then touch only the rows
+    found. Written as one WHERE with the scope's join, SQLite walked every member in scope
+    (1.5 s for a name at 10⁶ members)."""
+    return qs.filter(pk__in=Member.objects.filter(ranges).values("pk"))
 
 
 def _prefix(column: str, key: str) -> Q:
@@ -144,11 +156,7 @@ def union_gap(actor: Any, *, under: OrgNode | None = None, threshold: int = 25, 
 
 def gap_count(root: OrgNode, day: dt.date, threshold: int = 25) -> int:
     """The same count for a subtree, without a user (figures)."""
-    qs = (
-        OrgNode.objects.subtree_of(root)
-        .filter(kind=Kind.ENTERPRISE, employee_count__gte=threshold)
-        .valid_on(day)
-    )
+    qs = OrgNode.objects.subtree_of(root).filter(kind=Kind.ENTERPRISE, employee_count__gte=threshold).valid_on(day)
     unions = OrgNode.objects.filter(parent=OuterRef("pk"), kind=Kind.UNION).valid_on(day)
     return qs.exclude(Exists(unions)).count()
 
@@ -196,12 +204,8 @@ def period_counts(actor: Any, start: dt.date, end: dt.date, *, by: str = "town")
             for t in towns[:200]
         ]
     rows = []
-    visible_joins = scope.visible(actor, MembershipEvent).filter(
-        kind=EventKind.JOIN, on__gte=start, on__lte=end
-    )
-    joined = dict(
-        visible_joins.values_list("member__enterprise__industry").annotate(n=Count("id")).order_by()
-    )
+    visible_joins = scope.visible(actor, MembershipEvent).filter(kind=EventKind.JOIN, on__gte=start, on__lte=end)
+    joined = dict(visible_joins.values_list("member__enterprise__industry").annotate(n=Count("id")).order_by())
     founded = dict(
         scope.visible(actor, OrgNode)
         .filter(kind=Kind.UNION, union_founded_on__gte=start, union_founded_on__lte=end)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import translation
 
 from gefeng.core import audit, pii, scope
 from gefeng.core.validators import clean_text, normalize_mobile, parse_id_number
@@ -62,21 +63,48 @@ class Clean:
     fields: dict[str, Any]
 
 
-def _choice(
-    value: Any, choices: type[models.TextChoices], field: str, label: str, errors: dict[str, list[str]]
-) -> str:
-    text = clean_text(value)
-    if not text:
-        return ""
+@lru_cache(maxsize=4096)
+def _choice_code(choices: type[models.TextChoices], language: str | None, text: str) -> str | None:
+    """The code `text` stands for (the stored value, the label or the label's start), or None.
+
+    Cached per language: the labels are lazy translations, and resolving them for every cell
+    was half the time of a roster import."""
     for code, shown in choices.choices:  # accept the stored value or the label
         if text in (code, str(shown)) or str(shown).startswith(text):
             return code
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _clean_cached(value: str) -> str:
+    return clean_text(value)
+
+
+def _clean_short(value: Any) -> str:
+    """`clean_text` for the short values that repeat down a roster's column (民族, 工种, choices)."""
+    return _clean_cached(value) if type(value) is str else clean_text(value)
+
+
+def _choice(
+    value: Any,
+    choices: type[models.TextChoices],
+    field: str,
+    label: str,
+    errors: dict[str, list[str]],
+    language: str | None,
+) -> str:
+    text = _clean_short(value)
+    if not text:
+        return ""
+    code = _choice_code(choices, language, text)
+    if code is not None:
+        return code
     errors.setdefault(field, []).append(f"{label}“{text}”不在可选范围内。")
     return ""
 
 
 def _yes(value: Any) -> bool:
-    return clean_text(value) in {"是", "Y", "y", "1", "true", "True", "√"}
+    return _clean_short(value) in {"是", "Y", "y", "1", "true", "True", "√"}
 
 
 def clean_member(data: dict[str, Any], *, today: dt.date | None = None) -> Clean:
@@ -86,6 +114,7 @@ def clean_member(data: dict[str, Any], *, today: dt.date | None = None) -> Clean
     beyond the normalisation every roster needs (full-width characters, spaces, a lower-case x).
     """
     today = today or dt.date.today()
+    language = translation.get_language()
     errors: dict[str, list[str]] = {}
     name = clean_text(data.get("name"))
     if not name:
@@ -117,26 +146,24 @@ def clean_member(data: dict[str, Any], *, today: dt.date | None = None) -> Clean
         if joined < sixteen:
             errors.setdefault("joined_on", []).append("入会时未满 16 周岁，请核对入会日期或身份证号。")
     fields: dict[str, Any] = {
-        "ethnicity": clean_text(data.get("ethnicity"))[:20],
+        "ethnicity": _clean_short(data.get("ethnicity"))[:20],
         "political_status": _choice(
-            data.get("political_status"), Political, "political_status", "政治面貌", errors
+            data.get("political_status"), Political, "political_status", "政治面貌", errors, language
         ),
-        "education": _choice(data.get("education"), Education, "education", "文化程度", errors),
+        "education": _choice(data.get("education"), Education, "education", "文化程度", errors, language),
         "phone": phone,
-        "job_category": _choice(data.get("job_category"), JobCategory, "job_category", "岗位类别", errors),
-        "occupation": clean_text(data.get("occupation"))[:50],
-        "skill_level": _choice(data.get("skill_level"), SkillLevel, "skill_level", "技能等级", errors),
+        "job_category": _choice(data.get("job_category"), JobCategory, "job_category", "岗位类别", errors, language),
+        "occupation": _clean_short(data.get("occupation"))[:50],
+        "skill_level": _choice(data.get("skill_level"), SkillLevel, "skill_level", "技能等级", errors, language),
         "new_form_group": _choice(
-            data.get("new_form_group"), NewFormGroup, "new_form_group", "新就业形态群体", errors
+            data.get("new_form_group"), NewFormGroup, "new_form_group", "新就业形态群体", errors, language
         ),
-        "migrant": data.get("migrant")
-        if isinstance(data.get("migrant"), bool)
-        else _yes(data.get("migrant")),
+        "migrant": data.get("migrant") if isinstance(data.get("migrant"), bool) else _yes(data.get("migrant")),
         "card_number": clean_text(data.get("card_number"))[:30],
         "joined_on": joined,
     }
     if "sex" in data and info is not None:
-        given = clean_text(data.get("sex"))
+        given = _clean_short(data.get("sex"))
         if given and given not in (info.sex, {"男": "M", "女": "F"}[info.sex]):
             errors.setdefault("sex", []).append(f"性别“{given}”与身份证号不符（应为{info.sex}）。")
     if errors:
@@ -254,9 +281,7 @@ def _user(actor: Any) -> Any:
 
 
 @transaction.atomic
-def member_update(
-    *, actor: Any, member: Member, data: dict[str, Any], today: dt.date | None = None
-) -> Member:
+def member_update(*, actor: Any, member: Member, data: dict[str, Any], today: dt.date | None = None) -> Member:
     """Correct a member's details. The ID number is not editable here: a wrong one means a wrong
     person, which is a leave and a new join."""
     scope.require(actor, member, "members.change")
@@ -369,9 +394,7 @@ def member_transfer_out(*, actor: Any, member: Member, to_name: str, on: dt.date
         reason=reason,
         actor=_user(actor),
     )
-    audit.record(
-        actor=actor, action="members.member.transferred_out", obj=member, changes={"to": to_name, "on": on}
-    )
+    audit.record(actor=actor, action="members.member.transferred_out", obj=member, changes={"to": to_name, "on": on})
     return member
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import task
@@ -23,29 +25,37 @@ def execute(job_id: int) -> ImportJob:
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_read=rows)
 
+    def applying() -> None:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.APPLYING)
+
+    def fail(message: str) -> ImportJob:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        return ImportJob.objects.get(pk=job.pk)
+
     report = job.stored + ".rejects.xlsx"
     try:
         if job.actor_id:
             with jobs.acting_as(job.actor_id) as actor:
                 importer.check_rights(actor, job.union)
-                result = importer.run(job, progress=progress, report=report)
+                result = importer.run(job, progress=progress, report=report, applying=applying)
         else:
             with acting_from(RequestInfo(source="cli")):
-                result = importer.run(job, progress=progress, report=report)
+                result = importer.run(job, progress=progress, report=report, applying=applying)
     except (TabularError, importer.PermissionDenied) as exc:
-        message = str(exc) or "没有导入到该工会的权限。"
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, error=message, finished_at=timezone.now()
-        )
-        return ImportJob.objects.get(pk=job.pk)
+        return fail(str(exc) or "没有导入到该工会的权限。")
     except DatabaseError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED,
-            finished_at=timezone.now(),
-            error=f"写入数据库时出错，本次导入没有写入任何数据，请稍后重试。（{exc.__class__.__name__}）",
-        )
-        return ImportJob.objects.get(pk=job.pk)
-    import os
+        return fail(f"写入数据库时出错，本次导入没有写入任何数据，请稍后重试。（{exc.__class__.__name__}）")
+    except FileNotFoundError:
+        return fail("找不到上传的文件（可能已被清理），请重新上传。")
+    except OSError as exc:
+        return fail(f"读取上传的文件时出错，本次导入没有写入任何数据，请重新上传。（{exc.__class__.__name__}）")
+    except Exception:
+        # Anything else is a bug: the registry is untouched (apply is one transaction), the
+        # job must not stay “running” for ever, and the queue logs the traceback.
+        fail("导入时发生内部错误，本次导入没有写入任何数据。请联系系统管理员。")
+        raise
 
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gefeng.members import views
+from gefeng.members import import_urls, views
 
 app_name = "members"
 
@@ -19,3 +19,5 @@ urlpatterns = [
     path("<int:pk>/leave/", views.member_leave, name="member-leave"),
     path("<int:pk>/reveal/<str:field>/", views.member_reveal, name="member-reveal"),
 ]
+
+urlpatterns += import_urls.urlpatterns

@@ -8,11 +8,18 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils import timezone
 
+from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import TabularError
 from gefeng.members import importer
-from gefeng.members.models import ImportJob, ImportMode
+from gefeng.members.models import ImportJob, ImportMode, ImportStatus
 from gefeng.orgs.models import OrgNode
+
+
+def _failed(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message, finished_at=timezone.now())
 
 
 class Command(BaseCommand):
@@ -51,19 +58,30 @@ class Command(BaseCommand):
             mode=opts["mode"],
             dry_run=opts["dry_run"],
         )
-        from gefeng.core.context import RequestInfo, acting_from
-
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
         try:
             with acting_from(RequestInfo(source="cli")):
                 result = importer.run(job, progress=None, report=opts["report"] or None)
         except TabularError as exc:
+            _failed(job, str(exc))
             raise CommandError(str(exc)) from None
+        except DatabaseError as exc:
+            message = f"写入数据库时出错，本次导入没有写入任何数据。（{exc.__class__.__name__}：{exc}）"
+            _failed(job, message)
+            raise CommandError(message) from None
         finally:
             stored.unlink(missing_ok=True)
-        job.status, job.result, job.rows_read = "done", result.as_dict(), result.rows
-        job.save(update_fields=["status", "result", "rows_read"])
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE,
+            result=job.result | result.as_dict(),
+            rows_read=result.rows,
+            finished_at=timezone.now(),
+        )
         self.stdout.write(
             f"{union.name}：读取 {result.rows} 行，新增 {result.imported}，更新 {result.updated}，"
             f"未变 {result.unchanged}，错误 {result.rejected}" + ("（仅检查，未写入）" if opts["dry_run"] else "")
         )
+        report = Path(opts["report"]) if opts["report"] else None
+        if report is not None and result.rejected and report.is_file():
+            self.stdout.write(f"错误行（含“错误原因”列）已写入：{report}")
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
