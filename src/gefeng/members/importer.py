@@ -55,11 +55,7 @@ COLUMNS = [
 ]
 COMPACT = frozenset({"id_number", "phone", "card_number"})
 
-STAGE_COLUMNS = (
-    "job_id",
-    "row_number",
-    "action",
-    "member_id",
+_COPIED = (
     "name",
     "name_tail1",
     "name_tail2",
@@ -83,6 +79,7 @@ STAGE_COLUMNS = (
     "joined_on",
     "card_number",
 )
+STAGE_COLUMNS = ("job_id", "row_number", "action", "member_id", *_COPIED)
 # Fields an upsert may change, compared to decide "unchanged".
 COMPARED = (
     "name",
@@ -365,30 +362,6 @@ def _stage_row(job_id, number, action, member_id, clean: services.Clean, digest:
     )
 
 
-_COPIED = (
-    "name",
-    "name_tail1",
-    "name_tail2",
-    "pinyin",
-    "initials",
-    "id_number",
-    "id_hash",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "phone",
-    "phone_hash",
-    "team_id",
-    "job_category",
-    "occupation",
-    "skill_level",
-    "new_form_group",
-    "migrant",
-    "joined_on",
-    "card_number",
-)
 _UPDATED = tuple(c for c in _COPIED if c not in ("id_number", "id_hash", "sex", "birth_date"))
 
 
