@@ -477,7 +477,7 @@ def main() -> None:
     print(f"{'import (median of ' + str(args.repeat) + ')':44} {'rows/s':>10} {'seconds':>9} {'peak MB':>8}")
     g = rate("gefeng")
     for phase, label in (
-        ("gefeng", "gefeng importer.run (validate, seal, stage, apply)"),
+        ("gefeng", "gefeng importer.run"),
         (
             "raw",
             "raw limit (calamine + executemany/COPY)"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -233,6 +234,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=30, help="timed runs per query (after two warm-ups)")
     ap.add_argument("--baseline-repeat", type=int, default=5, help="timed runs per baseline query")
     ap.add_argument("--explain", action="store_true", help="print the plan of each query")
+    ap.add_argument("--keep", action="store_true", help="keep the database (and the data folder) afterwards")
     args = ap.parse_args()
     setup(args.postgres)
     from django.db import connection
@@ -331,9 +333,11 @@ def main() -> None:
         verdict = "met" if worst["analyzed"] < 100 else "MISSED"
         print(f"slowest p95 after ANALYZE: {worst['analyzed']:.1f} ms — target under 100 ms: {verdict}")
     print(f"load average: {load()}")
-    if postgres:
+    if not args.keep:
         connection.close()
-        psql(f"DROP DATABASE IF EXISTS {DB}")
+        if postgres:
+            psql(f"DROP DATABASE IF EXISTS {DB}")
+        shutil.rmtree(os.environ["GEFENG_DATA_DIR"], ignore_errors=True)  # ~1 GB at 10⁶ on SQLite
 
 
 def load() -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from gefeng.core import pii, scope
@@ -79,13 +80,16 @@ def _search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
 
 
 def _matching(qs: QuerySet[Member], ranges: Q) -> QuerySet[Member]:
-    """Members matching an OR of index ranges, found first on the registry alone.
+    """Members matching an OR of index ranges.
 
-    The ranges go into a subquery (`id IN (SELECT id … WHERE ranges)`), which the database
-    answers from the indexes; the scope, the filters and the sort then touch only the rows
-    found. Written as one WHERE with the scope's join, SQLite walked every member in scope
-    (1.5 s for a name at 10⁶ members)."""
-    return qs.filter(pk__in=Member.objects.filter(ranges).values("pk"))
+    On SQLite the ranges go into a subquery (`id IN (SELECT id … WHERE ranges)`), answered from
+    the indexes, so that the scope, the filters and the sort touch only the rows found: written
+    as one WHERE with the scope's join, SQLite walked every member in scope (1.5 s for a name at
+    10⁶ members). PostgreSQL plans the plain WHERE better (it flattens the subquery into a
+    nested loop probing each row of the ordered scan: 43 → 284 ms for two characters)."""
+    if connection.vendor == "sqlite":
+        return qs.filter(pk__in=Member.objects.filter(ranges).values("pk"))
+    return qs.filter(ranges)
 
 
 def _prefix(column: str, key: str) -> Q:
