@@ -105,6 +105,11 @@ INSTALLED_APPS = [
     "gefeng.orgs",
     "gefeng.accounts",
     "gefeng.members",
+    "gefeng.reform",
+    "gefeng.supervision",
+    "gefeng.honours",
+    "gefeng.talent",
+    "gefeng.allowances",
     "gefeng.api",
 ]
 

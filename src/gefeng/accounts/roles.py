@@ -50,40 +50,59 @@ class RoleDef:
 _ORG_READ = {"orgs.view", "api.use"}
 _ORG_WRITE = {"orgs.view", "orgs.change", "api.use"}
 _MEMBERS = {"members.view", "members.change", "members.reveal", "members.import", "members.export"}
+# 产改责任清单 (reform, supervision): see items in scope, report on them, run the plan.
+_REFORM_UNIT = {"reform.view", "reform.report"}
+_REFORM_ALL = _REFORM_UNIT | {"reform.manage"}
+# 选树表彰 (honours), 人才库 (talent), 劳模津贴 (allowances).
+_HONOURS_NOMINATE = {"honours.view", "honours.nominate"}
+_HONOURS_ALL = _HONOURS_NOMINATE | {"honours.review", "honours.manage", "talent.view"}
+_ALLOWANCES_ALL = {"allowances.view", "allowances.manage"}
 
 ROLES: dict[str, RoleDef] = {
     RoleCode.COUNTY_ADMIN: RoleDef(
         RoleCode.COUNTY_ADMIN,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_ALL | _HONOURS_ALL | _ALLOWANCES_ALL | {"figures.view"}),
         DUTY_BUSINESS,
         "县总工会、县产改办：全县数据，计划、督办、审批、统计。",
     ),
     RoleCode.MEMBER_UNIT: RoleDef(
         RoleCode.MEMBER_UNIT,
         scope.NODE,
-        frozenset(_ORG_READ | {"figures.view"}),
+        frozenset(_ORG_READ | _REFORM_UNIT | _HONOURS_NOMINATE | {"figures.view"}),
         DUTY_BUSINESS,
         "联席会议成员单位：本单位的任务与报送。",
     ),
     RoleCode.TOWN_OFFICER: RoleDef(
         RoleCode.TOWN_OFFICER,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_UNIT | _HONOURS_NOMINATE | {"honours.review", "talent.view", "figures.view"}),
         DUTY_BUSINESS,
         "镇、街道、园区工会：本辖区的组织建设、推荐与审核。",
     ),
     RoleCode.ENTERPRISE_CHAIR: RoleDef(
         RoleCode.ENTERPRISE_CHAIR,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | _HONOURS_NOMINATE | {"figures.view"}),
         DUTY_BUSINESS,
         "企业工会主席：本企业的工会、班组与会员。",
     ),
     RoleCode.AUDITOR: RoleDef(
         RoleCode.AUDITOR,
         scope.ALL,
-        frozenset({"audit.view", "loginlog.view", "orgs.view", "members.view", "api.use"}),
+        frozenset(
+            {
+                "audit.view",
+                "loginlog.view",
+                "orgs.view",
+                "members.view",
+                "reform.view",
+                "honours.view",
+                "talent.view",
+                "allowances.view",
+                "api.use",
+            }
+        ),
         DUTY_AUDIT,
         "审计管理员：只读查看业务数据，查看与导出审计日志和登录日志。",
     ),
@@ -97,7 +116,7 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.WORKER: RoleDef(
         RoleCode.WORKER,
         scope.SELF,
-        frozenset({"self.view", "members.view"}),
+        frozenset({"self.view", "members.view", "honours.view"}),
         DUTY_BUSINESS,
         "职工：本人信息与申请。",
     ),

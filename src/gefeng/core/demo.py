@@ -747,6 +747,32 @@ def _clear_lockouts() -> None:
     )
 
 
+@dataclass(frozen=True)
+class ModuleDemo:
+    """A module's part of the demo: `clear()` deletes it, `load()` builds it and returns counts.
+
+    Modules register from `AppConfig.ready()`; parts load in `order` after the organisation tree,
+    the accounts and (when asked for) the registry, and are cleared in the reverse order.
+    `load(stdout=…, registry=…)` is told whether the 40,000-member registry was loaded.
+    """
+
+    order: int
+    name: str
+    load: Any
+    clear: Any
+
+
+_module_demos: dict[str, ModuleDemo] = {}
+
+
+def register(part: ModuleDemo) -> None:
+    _module_demos[part.name] = part
+
+
+def _module_parts() -> list[ModuleDemo]:
+    return sorted(_module_demos.values(), key=lambda p: (p.order, p.name))
+
+
 def _demo_was_loaded() -> bool:
     return AuditEntry.objects.filter(action="core.demo.loaded").exists()
 
@@ -762,6 +788,8 @@ def load_demo(*, stdout: TextIO | None = None, force: bool = False, registry: bo
             raise DemoRefused("数据库中已有不是演示数据的组织；载入演示县会删除整个组织树。确需如此，请加 --force。")
         from gefeng.members.demo import clear_registry, load_registry
 
+        for part in reversed(_module_parts()):
+            part.clear()
         clear_registry()
         others = _delete_demo()
         tree, counts = _build()
@@ -785,6 +813,8 @@ def load_demo(*, stdout: TextIO | None = None, force: bool = False, registry: bo
         counts["accounts"] = len(_ACCOUNTS)
         if registry:
             counts |= load_registry(stdout=stdout)
+        for part in _module_parts():
+            counts |= part.load(stdout=stdout, registry=registry)
         audit.record(actor=None, action="core.demo.loaded", obj=tree.by_key["county"], changes=dict(counts))
     return counts
 

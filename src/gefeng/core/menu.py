@@ -1,7 +1,7 @@
 """The left menu: seven sections, each item shown only to users who hold its permission.
 
-A module adds its pages by appending `Item`s to its section here; a section with no items
-shows that it is still being built.
+A module adds its pages from its `AppConfig.ready()` with `menu.add("share", Item(...), ...)`;
+a section with no items shows what is still being built (`planned`).
 """
 
 from __future__ import annotations
@@ -73,6 +73,16 @@ MENU: list[Section] = [
         ],
     ),
 ]
+
+
+def add(section_key: str, *items: Item) -> None:
+    """Append a module's pages to a section (called once, from the module's `AppConfig.ready()`)."""
+    for section in MENU:
+        if section.key == section_key:
+            known = {(i.url_name, i.label) for i in section.items}
+            section.items.extend(i for i in items if (i.url_name, i.label) not in known)
+            return
+    raise KeyError(f"no menu section {section_key!r}")
 
 
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:

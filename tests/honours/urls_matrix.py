@@ -1,0 +1,5 @@
+"""What each honours URL allows each persona (see tests/matrix.py)."""
+
+from tests.matrix import Case
+
+MATRIX: dict[str, Case] = {}
