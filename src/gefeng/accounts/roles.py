@@ -76,7 +76,9 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.TOWN_OFFICER: RoleDef(
         RoleCode.TOWN_OFFICER,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_UNIT | _HONOURS_NOMINATE | {"honours.review", "talent.view", "figures.view"}),
+        frozenset(
+            _ORG_WRITE | _MEMBERS | _REFORM_UNIT | _HONOURS_NOMINATE | {"honours.review", "talent.view", "figures.view"}
+        ),
         DUTY_BUSINESS,
         "镇、街道、园区工会：本辖区的组织建设、推荐与审核。",
     ),
