@@ -44,3 +44,42 @@ def test_phone_is_encrypted_at_rest(tree):
         raw = cur.fetchone()[0]
     assert raw.startswith("g1:") and "13812345678" not in raw
     assert OrgNode.objects.get(pk=tree.xinge.pk).contact_phone == "13812345678"
+
+
+def _old_blind_index(value: str) -> str:
+    """The blind index as first written: HMAC-SHA256 under the HKDF subkey, built per value."""
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    key = pii.HKDF(algorithm=pii.SHA256(), length=32, salt=b"gefeng-pii", info=b"blind-index").derive(settings.PII_KEY)
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _old_cipher():
+    from django.conf import settings
+
+    key = pii.HKDF(algorithm=pii.SHA256(), length=32, salt=b"gefeng-pii", info=b"encrypt").derive(settings.PII_KEY)
+    return pii.AESGCM(key)
+
+
+def test_cached_cipher_and_hmac_keep_the_stored_formats(settings):
+    """Existing rows must still decrypt and match: same blind index, same ciphertext format."""
+    import base64
+
+    settings.PII_KEY = bytes(range(32))
+    values = ["11010519491231002X", "13812345678", "张三", "x" * 300, "32032219900101001X"]
+    for value in values:
+        assert pii.blind_index(value) == _old_blind_index(value)
+        assert pii.blind_index(value) == pii.blind_index(value)  # the cloned state is not consumed
+        sealed = pii.encrypt(value)
+        raw = base64.b64decode(sealed[3:])
+        assert _old_cipher().decrypt(raw[:12], raw[12:], None).decode() == value  # new → old
+        nonce = bytes(12)
+        old = "g1:" + base64.b64encode(nonce + _old_cipher().encrypt(nonce, value.encode(), None)).decode()
+        assert pii.decrypt(old) == value  # old → new
+    # A fixed vector: the blind index of this key and value, as stored since the first release.
+    assert pii.blind_index("11010519491231002X") == _old_blind_index("11010519491231002X")
+    settings.PII_KEY = b"k" * 32
+    assert pii.blind_index("11010519491231002X") == _old_blind_index("11010519491231002X")

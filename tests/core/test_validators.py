@@ -125,3 +125,18 @@ class TestOthers:
 
     def test_clean_text_removes_ideographic_space(self):
         assert clean_text("张\u3000三 ") == "张三"
+
+
+def test_check_character_table_agrees_with_the_weighted_sum():
+    import random
+
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    rng = random.Random(11643)
+    for _ in range(20_000):
+        body = "".join(rng.choice("0123456789") for _ in range(17))
+        assert id_check_char(body) == "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+    assert id_check_char("11010519491231002") == "X"
+    # Other Unicode digits still go through the general rule (int() reads them), as before.
+    assert id_check_char("１１０１０５１９４９１２３１００２") == "X"
+    with pytest.raises(ValueError):
+        id_check_char("1101051949123100")  # 16 characters

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from gefeng.core import demo, figures
 from gefeng.members.demo import JOINED_2020, clear_registry
@@ -16,7 +17,10 @@ def loaded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         counts = demo.load_demo(registry=True)
         yield counts
-        clear_registry()
+        with transaction.atomic():
+            for part in reversed(demo._module_parts()):  # the modules' demo data refers to members
+                part.clear()
+            clear_registry()
         call_command("flush", interactive=False, verbosity=0)
 
 

@@ -148,3 +148,67 @@ def test_pinyin_reads_surnames_and_common_given_name_heteronyms(name, full, init
     from gefeng.members.pinyin import keys
 
     assert keys(name) == (full, initials)
+
+
+def test_members_figure_counts_each_member_at_their_union_at_year_end(registry, personas, tree):
+    county = personas["county"]
+    services.member_transfer(actor=county, member=registry["张三"], to_union=tree.henghui_union, on=dt.date(2021, 2, 1))
+    services.member_retain(actor=county, member=registry["李明华"], reason="退休", on=dt.date(2022, 3, 1))
+    services.member_leave(actor=county, member=registry["单雄信"], on=dt.date(2022, 6, 1), reason="离职")
+
+    def members(node, year):
+        return figures.compute(node, year)["members"]
+
+    # 2020: everyone where they joined, although 张三 is in 杨屯镇 now and two others are no longer 在会.
+    assert (members(tree.longgu, 2020), members(tree.yangtun, 2020), members(tree.county, 2020)) == (4, 2, 6)
+    # 2021: 张三 counted at his new union; retirement and leaving came later.
+    assert (members(tree.longgu, 2021), members(tree.yangtun, 2021), members(tree.county, 2021)) == (3, 3, 6)
+    # 2022: 李明华 retained (保留会籍 is not 在会), 单雄信 left.
+    assert (members(tree.longgu, 2022), members(tree.yangtun, 2022), members(tree.county, 2022)) == (1, 3, 4)
+    assert members(tree.county, 2019) == 0
+
+
+@pytest.fixture
+def many_zhang(personas, tree, person):
+    """Names with 张 first (in a jumbled order), second and third, and one without."""
+    names = [f"张{c}" for c in "伟磊秀强敏静丽军杰涛明超勇艳娟霞平刚桂"] + ["李张伟", "王张丽", "欧阳张华", "赵钱孙"]
+    created = []
+    for i, name in enumerate(names):
+        created.append(
+            services.member_join(
+                actor=personas["county"],
+                union=tree.xinge_union if i % 3 else tree.henghui_union,
+                data=person(name=name, id_number=make_id("19900101", f"{i:03d}"), phone=f"1390000{i:04d}"),
+            )
+        )
+    return created
+
+
+def test_name_search_pages_come_in_relevance_order_and_agree_with_the_whole_list(many_zhang, personas):
+    filters = MemberFilters(q="张", today=dt.date(2026, 1, 1))
+    whole = selectors.member_list(personas["county"], filters)
+    assert isinstance(whole, selectors.MemberSearch)
+    names_all = [m.name for m in whole]  # one query, ORDER BY the same relevance
+    firsts = sorted(n for n in names_all if n.startswith("张"))
+    assert names_all == [*firsts, "王张丽", "李张伟", "欧阳张华"]  # then by the matched part: 张丽 < 张伟
+    assert len(names_all) == 22 and "赵钱孙" not in names_all
+    for size in (1, 5, 7, 20, 21, 22, 50):  # the pages (each a LIMIT per branch) tile the whole list
+        paged = []
+        for start in range(0, 30, size):
+            rows = selectors.member_list(personas["county"], filters)[start : start + size]
+            assert isinstance(rows, list)
+            paged.extend(m.name for m in rows)
+        assert paged == names_all, size
+    # Within scope: the chair of 新格 sees only his union's rows, in the same order.
+    chair = [m.name for m in selectors.member_list(personas["chair"], filters)[0:100]]
+    assert chair == [n for n in names_all if n in {m.name for m in many_zhang if m.union.name.startswith("徐州新格")}]
+    # Pinyin: zhang matches the surname's pinyin first, in pinyin order (zhangchao, zhanggang …).
+    latin = [m.name for m in selectors.member_list(personas["county"], MemberFilters(q="zhang"))[0:3]]
+    assert latin == ["张超", "张刚", "张桂"]
+    # Filtering further gives a plain queryset, which honours the new condition.
+    some = selectors.member_list(personas["county"], filters).filter(name__in=["张伟", "李张伟"])
+    assert not isinstance(some, selectors.MemberSearch) or some._search_base is None
+    assert sorted(m.name for m in some[0:10]) == ["张伟", "李张伟"]
+    # Another sort than by name: all matches, sorted.
+    by_birth = selectors.member_list(personas["county"], MemberFilters(q="张", sort="-joined"))
+    assert len(list(by_birth[0:100])) == 22

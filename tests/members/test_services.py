@@ -163,3 +163,46 @@ def test_reveal_is_audited_and_needs_the_right(personas, tree, person):
     assert AuditEntry.objects.filter(action="members.member.id_number_revealed", object_id=str(m.pk)).exists()
     with pytest.raises(PermissionDenied):
         services.member_reveal(actor=personas["auditor"], member=m, field="phone")
+
+
+def test_expired_import_files_are_deleted_and_running_ones_kept(tree, personas, settings, tmp_path):
+    import os
+    import time
+
+    from gefeng.members import tasks
+    from gefeng.members.models import ImportJob, ImportStatus
+
+    settings.IMPORT_RETENTION_DAYS = 7
+    folder = services.imports_dir()
+    old = time.time() - 8 * 86_400
+
+    def file(name, age=old):
+        path = folder / name
+        path.write_bytes(b"x")
+        os.utime(path, (age, age))
+        return path
+
+    done_upload, done_rejects = file("done.xlsx"), file("done.xlsx.rejects.xlsx")
+    running_upload = file("running.xlsx")
+    abandoned = file("abandoned.csv")  # an upload never confirmed
+    fresh = file("fresh.xlsx", age=time.time() - 86_400)
+    done = ImportJob.objects.create(
+        union=tree.xinge_union,
+        filename="a.xlsx",
+        stored=str(done_upload),
+        rejects=str(done_rejects),
+        status=ImportStatus.DONE,
+    )
+    ImportJob.objects.create(
+        union=tree.xinge_union, filename="b.xlsx", stored=str(running_upload), status=ImportStatus.RUNNING
+    )
+    assert tasks.purge_expired() == 3
+    assert not done_upload.exists() and not done_rejects.exists() and not abandoned.exists()
+    assert running_upload.exists() and fresh.exists()
+    done.refresh_from_db()
+    assert done.rejects == ""  # the job page no longer offers the 错误行 file
+    assert services.import_files_purge(actor=None) == 0
+    settings.IMPORT_RETENTION_DAYS = "nonsense"
+    assert services.import_retention_days() == 30
+    with pytest.raises(PermissionDenied):
+        services.import_files_purge(actor=personas["worker"])

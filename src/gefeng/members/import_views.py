@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -42,7 +41,7 @@ from gefeng.core.pagination import paginate
 from gefeng.core.tabular import Row, Sheet, TabularError, column_letter, open_table
 from gefeng.core.types import AuthedRequest
 from gefeng.core.validators import id_check_char
-from gefeng.members import importer, tasks
+from gefeng.members import importer, services
 from gefeng.members.import_forms import (
     ImportConfirmForm,
     ImportUploadForm,
@@ -74,10 +73,7 @@ TEMPLATE_SHEET = "会员花名册"
 INSTRUCTIONS_SHEET = "填表说明"
 
 
-def imports_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+imports_dir = services.imports_dir
 
 
 def _pk(value: Any) -> int | None:
@@ -195,33 +191,6 @@ def _discard(entry: dict[str, Any]) -> None:
         stored.unlink(missing_ok=True)
 
 
-def import_job_create(
-    *, actor: Any, union: OrgNode, filename: str, stored: Path, size: int, mode: str, dry_run: bool
-) -> ImportJob:
-    """Queue an import of an uploaded file into `union` (checked: members.import on it)."""
-    scope.require(actor, union, PERM)
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            actor=actor,
-            union=union,
-            filename=filename[:200],
-            stored=str(stored),
-            size=size,
-            mode=mode,
-            dry_run=dry_run,
-        )
-        audit.record(
-            actor=actor,
-            action="members.import.queued",
-            obj=job,
-            changes={"union": union.name, "file": job.filename, "size": size, "mode": mode, "dry_run": dry_run},
-        )
-        # In the same transaction: the database queue's row commits with the job, so a worker
-        # never picks up a job that does not exist yet (the immediate backend of the tests runs it here).
-        tasks.run_import.enqueue(job_id=job.pk)
-    return job
-
-
 # ---------------------------------------------------------------- pages
 
 
@@ -332,7 +301,7 @@ def _confirm(request: AuthedRequest) -> HttpResponse:
         _discard(entry)
         messages.error(request, _("该上传已失效，请重新上传文件。"))
         return redirect("members:import-create")
-    job = import_job_create(
+    job = services.import_job_create(
         actor=user,
         union=union,
         filename=str(entry["filename"]),

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gefeng.core import audit, bulk, pii, scope
 from gefeng.core.tabular import Column, Row, TabularError, lost_digits, open_table, parse_date, write_rejects_xlsx
@@ -180,7 +180,7 @@ class _Rejects:
         self.rows.append((row.number, row.values, message))
 
 
-def _validate(row: Row, today: dt.date) -> services.Clean:
+def _validate(row: Row, today: dt.date, language: str | None) -> services.Clean:
     values = row.values
     if lost_digits(values.get("id_number", "")):
         raise ValidationError(
@@ -195,7 +195,7 @@ def _validate(row: Row, today: dt.date) -> services.Clean:
             raise ValidationError({"joined_on": [f"入会日期：{exc}"]}) from None
     else:
         data["joined_on"] = None
-    return services.clean_member(data, today=today)
+    return services.clean_member(data, today=today, language=language)
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -222,6 +222,7 @@ def stage(
     )
     job.result = {"sheet": sheet.name, "header_row": sheet.header_row, "notes": sheet.notes}
     result.present = frozenset(sheet.columns)
+    language = translation.get_language()
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
     pending: list[tuple[Row, services.Clean, str, int | None]] = []
@@ -236,7 +237,7 @@ def stage(
     for row in rows:
         result.rows += 1
         try:
-            clean = _validate(row, today)
+            clean = _validate(row, today, language)
         except ValidationError as exc:
             rejects.add(result, row, _first_error(exc))
             continue
@@ -398,13 +399,33 @@ def apply(job: ImportJob, result: Result) -> None:
     member_t, stage_t, event_t = (q(m._meta.db_table) for m in (Member, ImportRow, _event_model()))
     copied = ", ".join(q(c) for c in _COPIED)
     sources = ", ".join(f"r.{q(c)}" for c in _COPIED)
+    reason = f"名册导入：{job.filename}"[:200]
+    today = timezone.localdate()
+    event_cols = f"member_id, kind, {q('on')}, union_id, other_name, reason, actor_id, created_at"
+    insert_members = (
+        f"INSERT INTO {member_t} ({copied}, union_id, enterprise_id, industrial_worker, status, "  # noqa: S608
+        f"created_at, updated_at) SELECT {sources}, %s, %s, %s, %s, %s, %s FROM {stage_t} r "
+        "WHERE r.job_id = %s AND r.action = 'insert'"
+    )
+    member_params = [union.pk, enterprise.pk if enterprise else None, industrial, Status.ACTIVE, now, now, job.pk]
     with _page_cache(), transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {member_t} ({copied}, union_id, enterprise_id, industrial_worker, status, "  # noqa: S608
-            f"created_at, updated_at) SELECT {sources}, %s, %s, %s, %s, %s, %s FROM {stage_t} r "
-            "WHERE r.job_id = %s AND r.action = 'insert'",
-            [union.pk, enterprise.pk if enterprise else None, industrial, Status.ACTIVE, now, now, job.pk],
-        )
+        if connection.vendor == "postgresql":
+            # The new members and their 入会 history in one statement: the ids come back from
+            # the INSERT itself, instead of joining 10⁵–10⁶ staged rows back on the ID hash.
+            cur.execute(
+                f"WITH ins AS ({insert_members} RETURNING id, joined_on) "  # noqa: S608
+                f"INSERT INTO {event_t} ({event_cols}) SELECT ins.id, 'join', ins.joined_on, %s, '', %s, %s, %s "
+                "FROM ins",
+                [*member_params, union.pk, reason, job.actor_id, now],
+            )
+        else:  # SQLite has no INSERT in a WITH: the new rows are found by their unique ID hash
+            cur.execute(insert_members, member_params)
+            cur.execute(
+                f"INSERT INTO {event_t} ({event_cols}) SELECT m.id, 'join', r.joined_on, %s, '', %s, %s, %s "  # noqa: S608
+                f"FROM {stage_t} r JOIN {member_t} m ON m.id_hash = r.id_hash "
+                "WHERE r.job_id = %s AND r.action = 'insert'",
+                [union.pk, reason, job.actor_id, now, job.pk],
+            )
         # A member who left rejoins on their old record with the file's values throughout (as
         # `services.member_join` does); an update changes only the columns the file has.
         changed = result.updated_columns()
@@ -416,12 +437,13 @@ def apply(job: ImportJob, result: Result) -> None:
                 "WHERE r.job_id = %s AND r.action = %s AND m.id = r.member_id",
                 [union.pk, enterprise.pk if enterprise else None, industrial, Status.ACTIVE, now, job.pk, action],
             )
+        # Their history comes straight from the stage, which knows their ids.
         cur.execute(
-            f"INSERT INTO {event_t} (member_id, kind, {q('on')}, union_id, other_name, reason, actor_id, "  # noqa: S608
-            f"created_at) SELECT m.id, CASE r.action WHEN 'update' THEN 'update' ELSE 'join' END, "
-            f"CASE r.action WHEN 'update' THEN %s ELSE r.joined_on END, %s, '', %s, %s, %s "
-            f"FROM {stage_t} r JOIN {member_t} m ON m.id_hash = r.id_hash WHERE r.job_id = %s",
-            [timezone.localdate(), union.pk, f"名册导入：{job.filename}"[:200], job.actor_id, now, job.pk],
+            f"INSERT INTO {event_t} ({event_cols}) SELECT r.member_id, "  # noqa: S608
+            "CASE r.action WHEN 'update' THEN 'update' ELSE 'join' END, "
+            "CASE r.action WHEN 'update' THEN %s ELSE r.joined_on END, %s, '', %s, %s, %s "
+            f"FROM {stage_t} r WHERE r.job_id = %s AND r.action IN ('update', 'rejoin')",
+            [today, union.pk, reason, job.actor_id, now, job.pk],
         )
         cur.execute(f"DELETE FROM {stage_t} WHERE job_id = %s", [job.pk])  # noqa: S608
         audit.record(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from gefeng.core import pii, scope
 from gefeng.core.validators import clean_text, normalize_id_number
@@ -57,6 +57,36 @@ def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+# A name, pinyin or initials search is the OR of prefix ranges on indexed columns ("branches"):
+# the name itself, the name from its 2nd and from its 3rd character; the pinyin, the initials.
+# Its results come in relevance order: the first branch's matches (names starting with the text,
+# in name order), then the next branch's matches not already listed (in the order of that
+# column, then name), and so on. Each branch is one index range read in index order, so a page
+# needs only `LIMIT offset + size + 1` rows of each branch it reaches — a common surname such as
+# 张 (77,000 people at 10⁶) gives its first page as fast as a rare one.
+NAME_BRANCHES = ("name", "name_tail1", "name_tail2")
+LATIN_BRANCHES = ("pinyin", "initials")
+
+
+def _search_branches(term: str) -> tuple[str, list[tuple[str, Q]]] | None:
+    """("name"/"latin", [(column, prefix range)…]) for a text search, None for an exact one."""
+    text = clean_text(term)
+    if not text or _ID_LIKE.match(text) or _PHONE_LIKE.match(text):
+        return None
+    if text.isdigit() or (len(text) > 8 and text.isalnum() and not _LATIN.match(text.lower())):
+        return None
+    if _LATIN.match(text.lower()):
+        key = text.lower().replace("v", "u")
+        return "latin", [(column, _prefix(column, key)) for column in LATIN_BRANCHES]
+    return "name", [(column, _prefix(column, text)) for column in NAME_BRANCHES]
+
+
+def search_in(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
+    """Narrow an already scoped queryset of members by a search term (name, pinyin, ID number,
+    phone or card number), for other modules' pickers; the caller decides the scope."""
+    return _search(qs, term)
+
+
 def _search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
     text = clean_text(term)
     if not text:
@@ -73,10 +103,12 @@ def _search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
         # The card number's unique index is partial (non-empty numbers); SQLite uses it only when
         # the query repeats its condition.
         return qs.filter(card_number=text).exclude(card_number="")
-    if _LATIN.match(text.lower()):
-        key = text.lower().replace("v", "u")
-        return _matching(qs, _prefix("pinyin", key) | _prefix("initials", key))
-    return _matching(qs, _prefix("name", text) | _prefix("name_tail1", text) | _prefix("name_tail2", text))
+    branches = _search_branches(text)
+    assert branches is not None
+    ranges = Q()
+    for _column, q in branches[1]:
+        ranges |= q
+    return _matching(qs, ranges)
 
 
 def _matching(qs: QuerySet[Member], ranges: Q) -> QuerySet[Member]:
@@ -95,6 +127,79 @@ def _matching(qs: QuerySet[Member], ranges: Q) -> QuerySet[Member]:
 def _prefix(column: str, key: str) -> Q:
     """A prefix match as an index range (LIKE would not use the index on SQLite)."""
     return Q(**{f"{column}__gte": key, f"{column}__lt": _upper(key)})
+
+
+def _relevance(branches: list[tuple[str, Q]]) -> list[Any]:
+    """The ORDER BY of a text search's whole result (exports, iteration): as the pages have it."""
+    rank = Case(*(When(q, then=Value(i)) for i, (_c, q) in enumerate(branches)), default=Value(len(branches)))
+    key = Case(*(When(q, then=F(column)) for column, q in branches), default=Value(""))
+    return [rank, key, "name", "id"]
+
+
+class MemberSearch(QuerySet[Member]):
+    """The result of a name, pinyin or initials search in relevance order, page-aware.
+
+    Slicing it (`qs[offset:offset + size + 1]`, what `core.pagination.paginate` does) runs one
+    query per branch it reaches, each `ORDER BY <branch column>, name, id LIMIT n` on that
+    column's index, and returns the rows as a list. Anything else (iteration, `.iterator()` for
+    exports, `.count()`) runs the whole query with the same order. Filtering or re-ordering it
+    gives a plain queryset again."""
+
+    _search_base: QuerySet[Member] | None = None
+    _search_branches: list[tuple[str, Q]] = []
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._search_base = self._search_base
+        clone._search_branches = self._search_branches
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        clone._search_base = None  # the pages would not know the new condition
+        return clone
+
+    def order_by(self, *field_names):
+        clone = super().order_by(*field_names)
+        clone._search_base = None
+        return clone
+
+    def __getitem__(self, k):
+        if (
+            isinstance(k, slice)
+            and self._search_base is not None
+            and k.stop is not None
+            and k.step is None
+            and self._result_cache is None
+            and (k.start or 0) >= 0
+            and k.stop >= (k.start or 0)
+        ):
+            return page_rows(self._search_base, self._search_branches, k.start or 0, k.stop, self.query)
+        return super().__getitem__(k)
+
+
+def page_rows(
+    base: QuerySet[Member], branches: list[tuple[str, Q]], start: int, stop: int, like: Any = None
+) -> list[Member]:
+    """Rows [start, stop) of a text search in relevance order (see `MemberSearch`)."""
+    rows: list[Member] = []
+    earlier = Q()
+    for column, q in branches:
+        wanted = stop - len(rows)
+        if wanted <= 0:
+            break
+        qs = base.filter(q)
+        if earlier:
+            qs = qs.exclude(earlier)  # listed by an earlier branch already
+        if like is not None:
+            qs.query.select_related = like.select_related
+        order = (column, "id") if column == "name" else (column, "name", "id")
+        found = list(qs.order_by(*order)[:wanted])
+        rows.extend(found)
+        if len(found) == wanted:
+            break
+        earlier |= q
+    return rows[start:stop]
 
 
 def member_list(actor: Any, filters: MemberFilters) -> QuerySet[Member]:
@@ -117,6 +222,14 @@ def member_list(actor: Any, filters: MemberFilters) -> QuerySet[Member]:
         t = filters.today
         # age in [low, high] ⇔ born in (t - (high+1) years, t - low years]
         qs = qs.filter(birth_date__gt=_years_before(t, high + 1), birth_date__lte=_years_before(t, low))
+    search = _search_branches(filters.q)
+    if search is not None and filters.sort in ("", "name") and not qs.query.is_empty():
+        branches = search[1]
+        found = _search(qs, filters.q).order_by(*_relevance(branches))
+        paged = MemberSearch(model=Member, query=found.query.chain(), using=found.db)
+        paged._search_base = qs
+        paged._search_branches = branches
+        return paged
     qs = _search(qs, filters.q)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
@@ -183,13 +296,26 @@ def unions_founded_between(root: OrgNode, start: dt.date, end: dt.date) -> int:
     )
 
 
+# The history kinds that put a member into 在会 at a union; the others take them out of it
+# (转出, 保留会籍, 退会) or change nothing (信息变更).
+_ENTERS = (EventKind.JOIN, EventKind.TRANSFER_IN, EventKind.RESTORE)
+
+
 def members_on(root: OrgNode, day: dt.date) -> int:
-    """Members in 在会 status on `day`: joined by then and not ended, counted at their union now
-    (transfers inside the subtree keep them in; the history rows refine past years)."""
+    """Members in 在会 status on `day`, each counted at the union that held them on that day.
+
+    Read from the membership history, not the registry's current state: a member who moved to
+    another town after `day`, or left, or was retained, still counts where they were. A member
+    is in 在会 at union U on `day` when their last history entry on or before `day` (other than
+    信息变更; same-day entries in the order written: 转出 before 转入) is 入会, 转入 or 恢复会籍 at U."""
+    later = (
+        MembershipEvent.objects.filter(member=OuterRef("member"), on__lte=day)
+        .exclude(kind=EventKind.UPDATE)
+        .filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), pk__gt=OuterRef("pk")))
+    )
     return (
-        Member.objects.filter(scope.subtree_q("union__", root.path), joined_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        .exclude(status=Status.RETAINED)
+        MembershipEvent.objects.filter(scope.subtree_q("union__", root.path), on__lte=day, kind__in=_ENTERS)
+        .exclude(Exists(later))
         .count()
     )
 

@@ -9,14 +9,17 @@ another union is a transfer, never a second join.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gefeng.core import audit, pii, scope
 from gefeng.core.validators import clean_text, normalize_mobile, parse_id_number
@@ -24,6 +27,8 @@ from gefeng.members import pinyin
 from gefeng.members.models import (
     Education,
     EventKind,
+    ImportJob,
+    ImportStatus,
     JobCategory,
     Member,
     MembershipEvent,
@@ -107,14 +112,17 @@ def _yes(value: Any) -> bool:
     return _clean_short(value) in {"是", "Y", "y", "1", "true", "True", "√"}
 
 
-def clean_member(data: dict[str, Any], *, today: dt.date | None = None) -> Clean:
+def clean_member(data: dict[str, Any], *, today: dt.date | None = None, language: str | None = "") -> Clean:
     """Validate one member record from a form, the API or an import row.
 
     Raises ValidationError with Chinese messages keyed by field. Nothing is silently fixed
     beyond the normalisation every roster needs (full-width characters, spaces, a lower-case x).
+    `language` is the active language when the caller already knows it (an import reads it once:
+    looking it up costs as much as the rest of a row's choices).
     """
     today = today or dt.date.today()
-    language = translation.get_language()
+    if language == "":
+        language = translation.get_language()
     errors: dict[str, list[str]] = {}
     name = clean_text(data.get("name"))
     if not name:
@@ -483,3 +491,95 @@ def member_reveal(*, actor: Any, member: Member, field: str) -> str:
         raise PermissionDenied
     audit.record(actor=actor, action=f"members.member.{field}_revealed", obj=member)
     return getattr(member, field)
+
+
+# ---------------------------------------------------------------- roster imports
+
+IMPORT_RETENTION_DAYS = 30  # default of settings.IMPORT_RETENTION_DAYS (GEFENG_IMPORT_RETENTION_DAYS)
+
+
+def imports_dir() -> Path:
+    """Where uploaded rosters and their rejected-rows workbooks are kept (never served directly)."""
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def import_job_create(
+    *, actor: Any, union: OrgNode, filename: str, stored: Path, size: int, mode: str, dry_run: bool
+) -> ImportJob:
+    """Queue an import of an uploaded file into `union` (checked: members.import on it)."""
+    from gefeng.members import tasks  # tasks → importer → services
+
+    scope.require(actor, union, "members.import")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            actor=actor,
+            union=union,
+            filename=filename[:200],
+            stored=str(stored),
+            size=size,
+            mode=mode,
+            dry_run=dry_run,
+        )
+        audit.record(
+            actor=actor,
+            action="members.import.queued",
+            obj=job,
+            changes={"union": union.name, "file": job.filename, "size": size, "mode": mode, "dry_run": dry_run},
+        )
+        # In the same transaction: the database queue's row commits with the job, so a worker
+        # never picks up a job that does not exist yet (the immediate backend of the tests runs it here).
+        tasks.run_import.enqueue(job_id=job.pk)
+    return job
+
+
+def import_retention_days() -> int:
+    try:
+        days = int(getattr(settings, "IMPORT_RETENTION_DAYS", IMPORT_RETENTION_DAYS))
+    except (TypeError, ValueError):
+        days = IMPORT_RETENTION_DAYS
+    return max(days, 1)
+
+
+def import_files_purge(*, actor: Any = None, days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete uploaded rosters and rejected-rows workbooks older than the retention period.
+
+    Rosters are personal data (PIPL §19: kept no longer than needed). A file goes when it was
+    last written more than `days` (GEFENG_IMPORT_RETENTION_DAYS, default 30) ago and no
+    unfinished import still needs it; the jobs keep their counts, their 错误行 link disappears.
+    `actor` None is the system (the import task runs this after each import). Returns the number
+    of files deleted."""
+    if actor is not None:
+        scope.require_perm(actor, "members.import")
+    days = import_retention_days() if days is None else max(int(days), 1)
+    cutoff = (now or timezone.now()).timestamp() - days * 86_400
+    folder = imports_dir()
+    busy = set(
+        ImportJob.objects.exclude(status__in=(ImportStatus.DONE, ImportStatus.FAILED)).values_list("stored", flat=True)
+    )
+    busy |= {f"{stored}.rejects.xlsx" for stored in busy}
+    deleted: list[str] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False) or entry.path in busy:
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                    continue
+                os.unlink(entry.path)
+            except FileNotFoundError:
+                continue
+            deleted.append(entry.path)
+    if deleted:
+        with transaction.atomic():
+            for start in range(0, len(deleted), 500):
+                ImportJob.objects.filter(rejects__in=deleted[start : start + 500]).update(rejects="")
+            audit.record(
+                actor=actor,
+                action="members.import.files_purged",
+                object_type="members.importjob",
+                object_repr="会员导入文件",
+                changes={"files": len(deleted), "days": days},
+            )
+    return len(deleted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from django.db import DatabaseError
@@ -11,8 +12,10 @@ from django_tasks import task
 from gefeng.core import jobs
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import TabularError
-from gefeng.members import importer
+from gefeng.members import importer, services
 from gefeng.members.models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
 
 
 def execute(job_id: int) -> ImportJob:
@@ -67,6 +70,17 @@ def execute(job_id: int) -> ImportJob:
     return ImportJob.objects.get(pk=job.pk)
 
 
+def purge_expired() -> int:
+    """Delete rosters and rejected-rows files past the retention period (see
+    `services.import_files_purge`); run after each import, never failing it."""
+    try:
+        return services.import_files_purge(actor=None)
+    except (OSError, DatabaseError):
+        logger.exception("清理过期的导入文件失败")
+        return 0
+
+
 @task()
 def run_import(*, job_id: int) -> None:
     execute(job_id)
+    purge_expired()
