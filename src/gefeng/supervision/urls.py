@@ -1,3 +1,48 @@
+from django.urls import path
+
+from gefeng.supervision import views
+
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("tasks/", views.task_list, name="task-list"),
+    path("tasks/export/", views.task_export, name="task-export"),
+    path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/report/", views.task_report, name="task-report"),
+    path("tasks/<int:pk>/review/", views.task_review, name="task-review"),
+    path("notices/new/", views.notice_create, name="notice-create"),
+    path("inspections/", views.inspection_list, name="inspection-list"),
+    path("inspections/new/", views.inspection_create, name="inspection-create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/rectifications/new/", views.rectification_create, name="rectification-create"),
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/new/", views.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/attach/", views.meeting_attach, name="meeting-attach"),
+    path("meetings/<int:pk>/decisions/new/", views.decision_create, name="decision-create"),
+    path("files/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("circulars/", views.circular_list, name="circular-list"),
+    path("circulars/new/", views.circular_create, name="circular-create"),
+    path("circulars/<int:pk>/", views.circular_detail, name="circular-detail"),
+    path("circulars/<int:pk>/download/", views.circular_download, name="circular-download"),
+    path("evaluations/", views.evaluation_list, name="evaluation-list"),
+    path("evaluations/new/", views.evaluation_create, name="evaluation-create"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation-detail"),
+    path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation-edit"),
+    path("evaluations/<int:pk>/compute/", views.evaluation_compute, name="evaluation-compute"),
+    path("evaluations/<int:pk>/finalize/", views.evaluation_finalize, name="evaluation-finalize"),
+    path("evaluations/<int:pk>/reopen/", views.evaluation_reopen, name="evaluation-reopen"),
+    path("evaluations/<int:pk>/export/", views.evaluation_export, name="evaluation-export"),
+    path("evaluations/<int:pk>/rules/new/", views.rule_create, name="rule-create"),
+    path("rules/<int:pk>/delete/", views.rule_delete, name="rule-delete"),
+    path("scores/<int:pk>/", views.score_detail, name="score-detail"),
+    path("scores/<int:pk>/quality/", views.score_quality, name="score-quality"),
+    path("scores/<int:pk>/adjust/", views.score_adjust, name="score-adjust"),
+    path("adjustments/<int:pk>/delete/", views.adjustment_delete, name="adjustment-delete"),
+    path("pilots/", views.pilot_list, name="pilot-list"),
+    path("pilots/export/", views.pilot_export, name="pilot-export"),
+    path("pilots/new/", views.pilot_create, name="pilot-create"),
+    path("pilots/<int:pk>/", views.pilot_detail, name="pilot-detail"),
+    path("pilots/<int:pk>/edit/", views.pilot_edit, name="pilot-edit"),
+]
