@@ -1,3 +1,45 @@
+from django.urls import path
+
+from gefeng.honours import views
+
 app_name = "honours"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaign-list"),
+    path("new/", views.campaign_create, name="campaign-create"),
+    path("<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign-edit"),
+    path("<int:pk>/open/", views.campaign_open, name="campaign-open"),
+    path("<int:pk>/close/", views.campaign_close, name="campaign-close"),
+    path("<int:pk>/cancel/", views.campaign_cancel, name="campaign-cancel"),
+    path("<int:pk>/awards/", views.award_add, name="award-add"),
+    path("<int:pk>/allocations/", views.allocation_set, name="allocation-set"),
+    path("<int:pk>/rules/", views.rule_add, name="rule-add"),
+    path("rules/<int:pk>/delete/", views.rule_delete, name="rule-delete"),
+    path("<int:pk>/notice/", views.campaign_notice, name="campaign-notice"),
+    path("<int:pk>/notice.docx", views.campaign_notice_docx, name="campaign-notice-docx"),
+    path("<int:pk>/approve/", views.campaign_approve, name="campaign-approve"),
+    path("<int:pk>/certificates.pdf", views.campaign_certificates, name="campaign-certificates"),
+    path("<int:pk>/nominations/", views.nomination_list, name="nomination-list"),
+    path("<int:pk>/nominations/new/", views.nomination_create, name="nomination-create"),
+    path("<int:pk>/nominations/pick/", views.nomination_pick, name="nomination-pick"),
+    path("<int:pk>/objections/", views.objection_create, name="objection-create"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection-resolve"),
+    path("nominations/<int:pk>/", views.nomination_detail, name="nomination-detail"),
+    path("nominations/<int:pk>/edit/", views.nomination_edit, name="nomination-edit"),
+    path("nominations/<int:pk>/submit/", views.nomination_submit, name="nomination-submit"),
+    path("nominations/<int:pk>/review/", views.nomination_review, name="nomination-review"),
+    path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination-withdraw"),
+    path("nominations/<int:pk>/attachments/", views.attachment_add, name="attachment-add"),
+    path("nominations/<int:pk>/clearances/", views.clearance_add, name="clearance-add"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment-delete"),
+    path("notice/<str:token>/", views.notice_public, name="notice-public"),
+    path("register/", views.honour_list, name="honour-list"),
+    path("register/export/", views.honour_export, name="honour-export"),
+    path("register/new/", views.honour_create, name="honour-create"),
+    path("register/pick/", views.honour_pick, name="honour-pick"),
+    path("register/<int:pk>/", views.honour_detail, name="honour-detail"),
+    path("register/<int:pk>/certificate.pdf", views.honour_certificate, name="honour-certificate"),
+    path("register/<int:pk>/revoke/", views.honour_revoke, name="honour-revoke"),
+]
