@@ -62,6 +62,21 @@ def env_int(
     return number
 
 
+def env_fraction(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:
+    """A decimal between 0 and 1 (a share or a tolerance), kept as text so it converts exactly to Decimal."""
+    value = _raw(name, environ)
+    if value is None or not value.strip():
+        return default
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise EnvError(f"环境变量 {name}={value!r} 无效：应为 0 到 1 之间的小数。 ({name} must be a decimal)") from None
+    if not 0 <= number <= 1:
+        raise EnvError(f"环境变量 {name}={text} 无效：应在 0 到 1 之间。 ({name} must be between 0 and 1)")
+    return text
+
+
 def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     value = _raw(name, environ)
     if value is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gefeng.env import EnvError, env_bool, env_choice, env_int, env_list, env_str
+from gefeng.env import EnvError, env_bool, env_choice, env_fraction, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -241,6 +241,34 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_MB = env_int("GEFENG_UPLOAD_MAX_MB", 50, minimum=1)
 API_TOKEN_DAYS = env_int("GEFENG_API_TOKEN_DAYS", 180, minimum=1, maximum=366)
+IMPORT_RETENTION_DAYS = env_int("GEFENG_IMPORT_RETENTION_DAYS", 30, minimum=1)
+
+# 产改责任清单 (reform)
+REFORM_DUE_DAYS = env_int("GEFENG_REFORM_DUE_DAYS", 5, minimum=0, maximum=60)
+REFORM_EVIDENCE_MAX_MB = env_int("GEFENG_REFORM_EVIDENCE_MAX_MB", 20, minimum=1)
+REFORM_LAG_TOLERANCE = float(env_fraction("GEFENG_REFORM_LAG_TOLERANCE", "0.25"))
+REFORM_REMIND_DAYS = env_int("GEFENG_REFORM_REMIND_DAYS", 5, minimum=1, maximum=60)
+
+# 督办、通报、年终考评 (supervision)
+SUPERVISION_UPLOAD_MAX_MB = env_int("GEFENG_SUPERVISION_UPLOAD_MAX_MB", 20, minimum=1)
+SUPERVISION_UPLOAD_MAX_FILES = env_int("GEFENG_SUPERVISION_UPLOAD_MAX_FILES", 10, minimum=1)
+SUPERVISION_ADVANCED_UNITS = env_int("GEFENG_SUPERVISION_ADVANCED_UNITS", 8, minimum=1)
+SUPERVISION_LAGGARD_ON_TIME = env_fraction("GEFENG_SUPERVISION_LAGGARD_ON_TIME", "0.8")
+SUPERVISION_OFFICE_NAME = env_str("GEFENG_SUPERVISION_OFFICE_NAME") or "沛县产业工人队伍建设改革工作联席会议办公室"
+SUPERVISION_DOC_PREFIX = env_str("GEFENG_SUPERVISION_DOC_PREFIX") or "沛产改办"
+SUPERVISION_CIRCULAR_TEMPLATE = env_str("GEFENG_SUPERVISION_CIRCULAR_TEMPLATE")
+
+# 选树表彰 (honours)
+HONOURS_NOTICE_DAYS = env_int("GEFENG_HONOURS_NOTICE_DAYS", 5, minimum=1, maximum=60)
+HONOURS_UPLOAD_MAX_MB = env_int("GEFENG_HONOURS_UPLOAD_MAX_MB", 10, minimum=1)
+HONOURS_CLEARANCES = env_list(
+    "GEFENG_HONOURS_CLEARANCES", ["discipline", "safety", "environment", "tax", "social_insurance"]
+)
+HONOURS_PDF_FONTS = env_str("GEFENG_HONOURS_PDF_FONTS") or "Noto Serif CJK SC, Noto Sans CJK SC"
+HONOURS_NOTICE_TEMPLATE = env_str("GEFENG_HONOURS_NOTICE_TEMPLATE")
+HONOURS_PUBLIC_OBJECTIONS_PER_HOUR = env_int("GEFENG_HONOURS_PUBLIC_OBJECTIONS_PER_HOUR", 5, minimum=1)
+HONOURS_PUBLIC_OBJECTIONS_PER_DAY = env_int("GEFENG_HONOURS_PUBLIC_OBJECTIONS_PER_DAY", 200, minimum=1)
+HONOURS_CERTIFICATE_PREFIX = env_str("GEFENG_HONOURS_CERTIFICATE_PREFIX") or "PX"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -27,6 +27,11 @@ def register(name: str) -> Callable[[Callable[[Any, int], Any]], Callable[[Any, 
     return wrap
 
 
+def get(name: str) -> Callable[[Any, int], Any] | None:
+    """The function computing a registered figure, or None for an unknown name."""
+    return _registry.get(name)
+
+
 def names() -> list[str]:
     return list(_registry)
 

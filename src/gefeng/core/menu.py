@@ -49,8 +49,8 @@ MENU: list[Section] = [
     ),
     Section("lead", _("引领聚魂"), "flag", planned=_("学习答题通报、劳模创新支部、职工书屋")),
     Section("grow", _("成长聚能"), "mortarboard", planned=_("名师高徒、五小创新、技能竞赛、人才申报")),
-    Section("share", _("共享聚心"), "heart", planned=_("集体合同、劳动争议调解、困难帮扶、劳模津贴")),
-    Section("sync", _("同频聚效"), "people", planned=_("责任清单、督办、联席会议、年终考评、选树表彰")),
+    Section("share", _("共享聚心"), "heart", planned=_("集体合同、劳动争议调解、困难帮扶")),
+    Section("sync", _("同频聚效"), "people"),
     Section(
         "reports",
         _("统计报表"),
@@ -109,7 +109,7 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
                 "label": section.label,
                 "icon": section.icon,
                 "items": items,
-                "planned": section.planned if not section.items else "",
+                "planned": section.planned,
                 "open": any(i["active"] for i in items),
             }
         )
