@@ -19,6 +19,15 @@ def make_id(birth: str = "19700101", seq: str = "001", region: str = "320322") -
     return body + id_check_char(body)
 
 
+@pytest.fixture(autouse=True)
+def default_categories(db):
+    """The categories data migration 0002 makes, again: a flush by an earlier transactional test
+    (on the same worker) removes migration data."""
+    from gefeng.talent.services import ensure_default_categories
+
+    ensure_default_categories()
+
+
 _SEQ = {"n": 100}
 
 
