@@ -31,6 +31,7 @@ from gefeng.allowances import services
 from gefeng.allowances.models import AllowanceKind, AllowanceRule, AllowanceRun, Payment, RunLine
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
+from gefeng.members.demo import MEMBER_COLUMNS
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
 from gefeng.orgs.models import Kind, OrgNode
 
@@ -170,38 +171,6 @@ def _registry_people(rng: random.Random, n: int) -> list[Member]:
     return [by_id[i] for i in chosen]
 
 
-_COLUMNS = (
-    "name",
-    "name_tail1",
-    "name_tail2",
-    "pinyin",
-    "initials",
-    "id_number",
-    "id_hash",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "phone",
-    "phone_hash",
-    "union_id",
-    "enterprise_id",
-    "job_category",
-    "industrial_worker",
-    "occupation",
-    "skill_level",
-    "new_form_group",
-    "migrant",
-    "joined_on",
-    "card_number",
-    "status",
-    "ended_on",
-    "created_at",
-    "updated_at",
-)
-
-
 def _made_people(rng: random.Random, slots: list[Slot]) -> list[Member]:
     """Members made for the labour models when the registry is not loaded (bulk insert)."""
     from gefeng.members.services import search_columns
@@ -262,7 +231,7 @@ def _made_people(rng: random.Random, slots: list[Slot]) -> list[Member]:
                 now,
             )
         )
-    bulk.insert(Member, _COLUMNS, rows)
+    bulk.insert(Member, MEMBER_COLUMNS, rows)
     made = list(Member.objects.filter(card_number__startswith=CARD_PREFIX).select_related("union", "enterprise"))
     made.sort(key=lambda m: m.card_number)
     MembershipEvent.objects.bulk_create(

@@ -28,7 +28,8 @@ INDUSTRY_UNIONS = {"沛县货车司机工会联合会": ("货车司机", 3_200),
 SEED = 20200429
 ROSTER_FILE = "新格灌溉会员花名册（示例，待导入）.xlsx"
 
-_COLUMNS = (
+# The member columns the demo writes in bulk, in the order of its row tuples (other demos reuse it).
+MEMBER_COLUMNS = (
     "name",
     "name_tail1",
     "name_tail2",
@@ -197,7 +198,7 @@ def load_registry(*, stdout: TextIO | None = None) -> dict[str, int]:
                     now,
                 )
             )
-    bulk.insert(Member, _COLUMNS, rows)
+    bulk.insert(Member, MEMBER_COLUMNS, rows)
     q = connection.ops.quote_name
     member_t, event_t = q(Member._meta.db_table), q(MembershipEvent._meta.db_table)
     with connection.cursor() as cur:
