@@ -882,13 +882,14 @@ def _same_cells(path: Path) -> None:
 def _both_readers(path: Path, columns: list[Column], compact: frozenset[str]) -> None:
     """open_table gives the same sheet and the same rows with either reader."""
     reads = []
-    for stream in (False, True):
-        tabular.STREAM_XLSX = stream
+    default = tabular.STREAM_XLSX_FROM
+    for threshold in (None, 0):  # python-calamine, then the streaming reader
+        tabular.STREAM_XLSX_FROM = threshold
         try:
             sheet, rows = open_table(path, columns, compact=compact)
             reads.append((sheet, [(row.number, row.values) for row in rows]))
         finally:
-            tabular.STREAM_XLSX = True
+            tabular.STREAM_XLSX_FROM = default
     (old_sheet, old_rows), (new_sheet, new_rows) = reads
     assert (new_sheet.name, new_sheet.header_row, new_sheet.columns, new_sheet.unknown, new_sheet.notes) == (
         old_sheet.name,
@@ -1001,7 +1002,8 @@ def test_streaming_reader_accepts_namespace_prefixes_and_other_attribute_orders(
     assert got == [(2, "张三", "13812345678", "2019-05-01"), (3, "李四", "", "2019.5.1")]
 
 
-def test_streaming_reader_refuses_a_dtd_and_a_broken_sheet(tmp_path):
+def test_streaming_reader_refuses_a_dtd_and_a_broken_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "STREAM_XLSX_FROM", 0)
     good = make_xlsx(tmp_path / "good.xlsx", [HEADER, ["1", "张三", ID1, "", "", ""]])
     for name, mangle in (
         (
@@ -1040,7 +1042,36 @@ def test_benchmark_roster_and_messy_demo_roster_read_the_same_with_both_readers(
         _both_readers(path, importer.COLUMNS, importer.COMPACT)
 
 
-def test_streaming_reader_holds_one_piece_of_the_sheet_not_the_sheet(tmp_path):
+def test_open_table_streams_an_xlsx_from_the_threshold_on(tmp_path, monkeypatch):
+    path = tmp_path / "r.xlsx"
+    make_xlsx(path, [["姓名", "身份证号"], ["张三", "32032219900101123X"]])
+    streamed = []
+    real = tabular._xlsx_sources
+
+    def spy(p):
+        streamed.append(p)
+        return real(p)
+
+    monkeypatch.setattr(tabular, "_xlsx_sources", spy)
+    size = path.stat().st_size
+    reads = []
+    for threshold in (size + 1, size, None, 0):
+        monkeypatch.setattr(tabular, "STREAM_XLSX_FROM", threshold)
+        streamed.clear()
+        _sheet, rows = open_table(path, COLUMNS, compact=COMPACT)
+        reads.append([row.values for row in rows])
+        assert bool(streamed) == (threshold is not None and size >= threshold), threshold
+    assert (
+        reads[0]
+        == reads[1]
+        == reads[2]
+        == reads[3]
+        == [{"name": "张三", "id_number": "32032219900101123X", "phone": "", "joined": "", "unit": ""}]
+    )
+
+
+def test_streaming_reader_holds_one_piece_of_the_sheet_not_the_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "STREAM_XLSX_FROM", 0)
     count = 100_000
     path = tmp_path / "big.xlsx"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})

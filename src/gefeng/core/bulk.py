@@ -15,7 +15,12 @@ from django.db import connection, models
 
 def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert rows (tuples in `columns` order) into the model's table; returns the row count."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    return insert_into(model._meta.db_table, columns, rows)
+
+
+def insert_into(table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """`insert` into a table by name (a temporary table, say)."""
+    table = connection.ops.quote_name(table_name)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     count = 0
     with connection.cursor() as cursor:

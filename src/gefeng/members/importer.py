@@ -2,7 +2,8 @@
 
 Two steps. **Stage**: the file is read (core.tabular), every row validated with the same rules
 as the form (`services.clean_member`), compared with the registry, and the accepted rows are
-written, sealed, to `ImportRow` in committed chunks — progress shows, other users keep working.
+written, sealed, to the stage (`stage_table`) in committed chunks — progress shows, other users
+keep working.
 **Apply**: one transaction of set-based SQL moves the staged rows into the registry, writes the
 membership history and the audit entry, and clears the stage. A worker killed in either step
 leaves the registry untouched; running the same file again in upsert mode changes nothing.
@@ -96,6 +97,8 @@ COMPARED = (
     "card_number",
     "team_id",
 )
+assert COMPARED[-1] == "team_id"  # the team is decided in `stage`, the rest in `_prepare`
+_TAIL = _COPIED[_COPIED.index("team_id") + 1 :]
 # The registry columns each roster column sets. An upsert changes only the columns the file has:
 # a roster without a 班组 column (the usual template) leaves the teams set on the platform alone.
 SETS = {
@@ -180,8 +183,7 @@ class _Rejects:
         self.rows.append((row.number, row.values, message))
 
 
-def _validate(row: Row, today: dt.date, language: str | None) -> services.Clean:
-    values = row.values
+def _validate(values: dict[str, str], today: dt.date, language: str | None) -> services.Clean:
     if lost_digits(values.get("id_number", "")):
         raise ValidationError(
             {"id_number": ["身份证号被 Excel 存成了数字，末尾几位已丢失，请把该列设为文本后重新填写。"]}
@@ -196,6 +198,43 @@ def _validate(row: Row, today: dt.date, language: str | None) -> services.Clean:
     else:
         data["joined_on"] = None
     return services.clean_member(data, today=today, language=language)
+
+
+# What `_prepare` makes of a valid row: (ID hash, card number, the COMPARED values but the team,
+# the stage columns before team_id, those after it). A rejected row gives its message instead.
+Prepared = tuple[str, str, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+
+
+def _prepare(values: dict[str, str], today: dt.date, language: str | None) -> Prepared | str:
+    """Validate one row and compute everything about it that needs no database: the ID hash,
+    the sealed ID number and phone, the phone's hash and the name's search columns."""
+    try:
+        clean = _validate(values, today, language)
+    except ValidationError as exc:
+        return _first_error(exc)
+    f = clean.fields
+    cols = services.search_columns(clean.name)
+    digest = pii.blind_index(clean.id_number)
+    phone = f["phone"]
+    head = (
+        clean.name,
+        cols["name_tail1"],
+        cols["name_tail2"],
+        cols["pinyin"],
+        cols["initials"],
+        pii.encrypt(clean.id_number),
+        digest,
+        clean.sex,
+        clean.birth_date,
+        f["ethnicity"],
+        f["political_status"],
+        f["education"],
+        pii.encrypt(phone) if phone else "",
+        pii.blind_index(phone),
+    )
+    tail = tuple(f[c] for c in _TAIL)
+    compared = tuple(clean.name if c == "name" else f[c] for c in COMPARED[:-1])
+    return digest, f["card_number"], compared, head, tail
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -225,7 +264,7 @@ def stage(
     language = translation.get_language()
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
-    pending: list[tuple[Row, services.Clean, str, int | None]] = []
+    pending: list[tuple[Row, Prepared, int | None]] = []
 
     def flush() -> None:
         if pending:
@@ -236,18 +275,16 @@ def stage(
 
     for row in rows:
         result.rows += 1
-        try:
-            clean = _validate(row, today, language)
-        except ValidationError as exc:
-            rejects.add(result, row, _first_error(exc))
+        prepared = _prepare(row.values, today, language)
+        if isinstance(prepared, str):
+            rejects.add(result, row, prepared)
             continue
-        digest = pii.blind_index(clean.id_number)
+        digest, card = prepared[0], prepared[1]
         first = seen_ids.get(digest)
         if first is not None:
             rejects.add(result, row, f"与第 {first} 行的身份证号重复（同一人只能登记一次）。", "文件内身份证号重复")
             continue
         seen_ids[digest] = row.number
-        card = clean.fields["card_number"]
         if card:
             other = seen_cards.get(card)
             if other is not None:
@@ -259,7 +296,7 @@ def stage(
         if team_name and team_id is None:
             rejects.add(result, row, f"班组“{team_name}”不在该工会下，请先在组织架构中建立。")
             continue
-        pending.append((row, clean, digest, team_id))
+        pending.append((row, prepared, team_id))
         if len(pending) >= CHUNK:
             flush()
     flush()
@@ -278,16 +315,16 @@ def _registry_rows(select: str, column: str, values: list[str]) -> list[tuple[An
 
 
 def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None:
-    digests = [p[2] for p in pending]
+    digests = [p[1][0] for p in pending]
     hits = [digest for (digest,) in _registry_rows("id_hash", "id_hash", digests)]
     existing = {m.id_hash: m for m in Member.objects.filter(id_hash__in=hits).select_related("union")} if hits else {}
-    cards = [p[1].fields["card_number"] for p in pending if p[1].fields["card_number"]]
+    cards = [p[1][1] for p in pending if p[1][1]]
     card_owner = dict(_registry_rows("card_number, id_hash", "card_number", cards)) if cards else {}
     staged: list[tuple[Any, ...]] = []
-    compared = [f for f in COMPARED if f in result.updated_columns()]
-    for row, clean, digest, team_id in pending:
+    changed = result.updated_columns()
+    compared = [i for i, f in enumerate(COMPARED) if f in changed]
+    for row, (digest, card, values, head, tail), team_id in pending:
         found = existing.get(digest)
-        card = clean.fields["card_number"]
         if card and card_owner.get(card, digest) != digest:
             rejects.add(result, row, "会员证号已被会员库中的其他人使用。", "会员证号已被他人使用")
             continue
@@ -308,14 +345,14 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None
                 rejects.add(result, row, services.duplicate_message(found), "已是其他工会的会员（请办理转会）")
                 continue
             if live:
-                fresh = _values(clean, team_id)
-                if all(getattr(found, f) == fresh[f] for f in compared):
+                fresh = (*values, team_id)
+                if all(getattr(found, COMPARED[i]) == fresh[i] for i in compared):
                     result.unchanged += 1
                     continue
                 action = "update"
             else:
                 action = "rejoin"
-        staged.append(_stage_row(job.pk, row.number, action, found.pk if found else None, clean, digest, team_id))
+        staged.append((job.pk, row.number, action, found.pk if found else None, *head, team_id, *tail))
         if action == "insert":
             result.imported += 1
         elif action == "update":
@@ -323,44 +360,7 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None
         else:
             result.imported += 1
     with transaction.atomic():
-        bulk.insert(ImportRow, STAGE_COLUMNS, staged)
-
-
-def _values(clean: services.Clean, team_id: int | None) -> dict[str, Any]:
-    return {"name": clean.name, **{f: clean.fields[f] for f in COMPARED if f in clean.fields}, "team_id": team_id}
-
-
-def _stage_row(job_id, number, action, member_id, clean: services.Clean, digest: str, team_id) -> tuple[Any, ...]:
-    f = clean.fields
-    cols = services.search_columns(clean.name)
-    return (
-        job_id,
-        number,
-        action,
-        member_id,
-        clean.name,
-        cols["name_tail1"],
-        cols["name_tail2"],
-        cols["pinyin"],
-        cols["initials"],
-        pii.encrypt(clean.id_number),
-        digest,
-        clean.sex,
-        clean.birth_date,
-        f["ethnicity"],
-        f["political_status"],
-        f["education"],
-        pii.encrypt(f["phone"]) if f["phone"] else "",
-        pii.blind_index(f["phone"]),
-        team_id,
-        f["job_category"],
-        f["occupation"],
-        f["skill_level"],
-        f["new_form_group"],
-        f["migrant"],
-        f["joined_on"],
-        f["card_number"],
-    )
+        bulk.insert_into(stage_table(), STAGE_COLUMNS, staged)
 
 
 _UPDATED = tuple(c for c in _COPIED if c not in ("id_number", "id_hash", "sex", "birth_date"))
@@ -396,7 +396,8 @@ def apply(job: ImportJob, result: Result) -> None:
     enterprise = union.parent if union.parent and union.parent.kind == Kind.ENTERPRISE else None
     industrial = bool(enterprise and enterprise.industry in INDUSTRIAL_SECTIONS)
     now = timezone.now()
-    member_t, stage_t, event_t = (q(m._meta.db_table) for m in (Member, ImportRow, _event_model()))
+    member_t, event_t = (q(m._meta.db_table) for m in (Member, _event_model()))
+    stage_t = q(stage_table())
     copied = ", ".join(q(c) for c in _COPIED)
     sources = ", ".join(f"r.{q(c)}" for c in _COPIED)
     reason = f"名册导入：{job.filename}"[:200]
@@ -418,13 +419,17 @@ def apply(job: ImportJob, result: Result) -> None:
                 "FROM ins",
                 [*member_params, union.pk, reason, job.actor_id, now],
             )
-        else:  # SQLite has no INSERT in a WITH: the new rows are found by their unique ID hash
+        else:
+            # SQLite has no INSERT in a WITH. The transaction holds the database's write lock
+            # from its start, so every id above the largest before the INSERT is one of its rows:
+            # a range of the primary key, instead of joining the stage back on the ID hash.
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {member_t}")  # noqa: S608
+            last = cur.fetchone()[0]
             cur.execute(insert_members, member_params)
             cur.execute(
-                f"INSERT INTO {event_t} ({event_cols}) SELECT m.id, 'join', r.joined_on, %s, '', %s, %s, %s "  # noqa: S608
-                f"FROM {stage_t} r JOIN {member_t} m ON m.id_hash = r.id_hash "
-                "WHERE r.job_id = %s AND r.action = 'insert'",
-                [union.pk, reason, job.actor_id, now, job.pk],
+                f"INSERT INTO {event_t} ({event_cols}) SELECT m.id, 'join', m.joined_on, %s, '', %s, %s, %s "  # noqa: S608
+                f"FROM {member_t} m WHERE m.id > %s",
+                [union.pk, reason, job.actor_id, now, last],
             )
         # A member who left rejoins on their old record with the file's values throughout (as
         # `services.member_join` does); an update changes only the columns the file has.
@@ -474,8 +479,34 @@ def _event_model():
     return MembershipEvent
 
 
+SQLITE_STAGE = "gefeng_import_stage"
+
+
+def stage_table() -> str:
+    """The table an import's accepted rows wait in until the final step.
+
+    PostgreSQL: `members_importrow`, UNLOGGED (no WAL), shared by all workers, keyed by job.
+    SQLite: a TEMP table of the same columns, private to the worker's connection and created on
+    first use. Its writes stay out of the registry file — no WAL pages and no checkpoint for
+    rows that are written once and read once — and a worker that dies takes its rows with it."""
+    if connection.vendor != "sqlite":
+        return ImportRow._meta.db_table
+    source = connection.ops.quote_name(ImportRow._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SQLITE_STAGE} AS SELECT * FROM {source} WHERE 0")  # noqa: S608
+    return SQLITE_STAGE
+
+
+def staged(job: ImportJob) -> int:
+    """How many rows of the job wait in this connection's stage."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(stage_table())} WHERE job_id = %s", [job.pk])  # noqa: S608
+        return int(cur.fetchone()[0])
+
+
 def clear_stage(job: ImportJob) -> None:
-    ImportRow.objects.filter(job=job).delete()
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {connection.ops.quote_name(stage_table())} WHERE job_id = %s", [job.pk])  # noqa: S608
 
 
 def run(
