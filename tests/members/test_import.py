@@ -614,7 +614,7 @@ class _FailAfter:
     [
         "AS m SET",  # the UPDATE after the INSERT
         'INSERT INTO "members_membershipevent"',  # the history, after INSERT and UPDATE
-        "DELETE FROM {stage} WHERE job_id",  # the stage cleared, everything else done
+        "DELETE FROM {stage}",  # the stage cleared, everything else done
     ],
 )
 def test_a_failure_in_apply_leaves_nothing(tmp_path, union, registered, monkeypatch, marker):
