@@ -83,3 +83,15 @@ def test_cached_cipher_and_hmac_keep_the_stored_formats(settings):
     assert pii.blind_index("11010519491231002X") == _old_blind_index("11010519491231002X")
     settings.PII_KEY = b"k" * 32
     assert pii.blind_index("11010519491231002X") == _old_blind_index("11010519491231002X")
+
+
+def test_a_sealer_gives_what_the_functions_give_under_its_key(settings):
+    settings.PII_KEY = bytes(range(32))
+    sealer = pii.Sealer()
+    for value in ("11010519491231002X", "13812345678", "张三", ""):
+        assert sealer.blind_index(value) == pii.blind_index(value)
+        assert pii.decrypt(sealer.encrypt(value)) == value
+    assert sealer.encrypt("") == "" and sealer.blind_index("") == ""
+    settings.PII_KEY = b"k" * 32  # a sealer keeps the key it was made with
+    assert sealer.blind_index("13812345678") != pii.blind_index("13812345678")
+    assert pii.Sealer().blind_index("13812345678") == pii.blind_index("13812345678")

@@ -202,6 +202,11 @@ def _clean_str(text: str, compact: bool) -> str:
     return text
 
 
+# The same for the cells of columns whose values repeat down the sheet (民族, 学历, 工种, dates …);
+# ID numbers, phones and card numbers (the compact columns) are unique and skip the cache.
+_clean_str_repeated = functools.lru_cache(maxsize=65_536)(_clean_str)
+
+
 def _float_text(value: float) -> str:
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
@@ -1137,6 +1142,7 @@ def _rows(
     present = [
         (c.key, sheet.columns[c.key] - offset, c.key in compact) for c in matcher.columns if c.key in sheet.columns
     ]
+    clean = _clean_str_repeated
     order = [c.key for c in matcher.columns]
     # A header repeated further down (sheets pasted together) is recognised by its first
     # required (or first present) column.
@@ -1153,7 +1159,7 @@ def _rows(
                 continue
             raw = cells[index]
             if raw.__class__ is str:  # most cells: cell_text's first case, without the call
-                value = _clean_str(raw, squeeze) if raw else ""
+                value = (_clean_str(raw, True) if squeeze else clean(raw, False)) if raw else ""
             else:
                 value = cell_text(raw, compact=squeeze)
             if value:

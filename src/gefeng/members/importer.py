@@ -205,7 +205,7 @@ def _validate(values: dict[str, str], today: dt.date, language: str | None) -> s
 Prepared = tuple[str, str, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
 
 
-def _prepare(values: dict[str, str], today: dt.date, language: str | None) -> Prepared | str:
+def _prepare(values: dict[str, str], today: dt.date, language: str | None, sealer: pii.Sealer) -> Prepared | str:
     """Validate one row and compute everything about it that needs no database: the ID hash,
     the sealed ID number and phone, the phone's hash and the name's search columns."""
     try:
@@ -214,7 +214,7 @@ def _prepare(values: dict[str, str], today: dt.date, language: str | None) -> Pr
         return _first_error(exc)
     f = clean.fields
     cols = services.search_columns(clean.name)
-    digest = pii.blind_index(clean.id_number)
+    digest = sealer.blind_index(clean.id_number)
     phone = f["phone"]
     head = (
         clean.name,
@@ -222,15 +222,15 @@ def _prepare(values: dict[str, str], today: dt.date, language: str | None) -> Pr
         cols["name_tail2"],
         cols["pinyin"],
         cols["initials"],
-        pii.encrypt(clean.id_number),
+        sealer.encrypt(clean.id_number),
         digest,
         clean.sex,
         clean.birth_date,
         f["ethnicity"],
         f["political_status"],
         f["education"],
-        pii.encrypt(phone) if phone else "",
-        pii.blind_index(phone),
+        sealer.encrypt(phone),
+        sealer.blind_index(phone),
     )
     tail = tuple(f[c] for c in _TAIL)
     compared = tuple(clean.name if c == "name" else f[c] for c in COMPARED[:-1])
@@ -262,6 +262,7 @@ def stage(
     job.result = {"sheet": sheet.name, "header_row": sheet.header_row, "notes": sheet.notes}
     result.present = frozenset(sheet.columns)
     language = translation.get_language()
+    sealer = pii.Sealer()
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
     pending: list[tuple[Row, Prepared, int | None]] = []
@@ -275,7 +276,7 @@ def stage(
 
     for row in rows:
         result.rows += 1
-        prepared = _prepare(row.values, today, language)
+        prepared = _prepare(row.values, today, language, sealer)
         if isinstance(prepared, str):
             rejects.add(result, row, prepared)
             continue
@@ -308,9 +309,12 @@ def _registry_rows(select: str, column: str, values: list[str]) -> list[tuple[An
     lookup prepares each value through the field (a tenth of the staging time of a big roster),
     and most chunks of an import find nobody. `select` and `column` are literal column names."""
     table = connection.ops.quote_name(Member._meta.db_table)
-    marks = ", ".join(["%s"] * len(values))
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {select} FROM {table} WHERE {column} IN ({marks})", values)  # noqa: S608
+        if connection.vendor == "postgresql":  # one array parameter: parsed and planned once, not 2,000
+            cur.execute(f"SELECT {select} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
+        else:
+            marks = ", ".join(["%s"] * len(values))
+            cur.execute(f"SELECT {select} FROM {table} WHERE {column} IN ({marks})", values)  # noqa: S608
         return cur.fetchall()
 
 
