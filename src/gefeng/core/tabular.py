@@ -204,7 +204,7 @@ def _clean_str(text: str, compact: bool) -> str:
 
 # The same for the cells of columns whose values repeat down the sheet (民族, 学历, 工种, dates …);
 # ID numbers, phones and card numbers (the compact columns) are unique and skip the cache.
-_clean_str_repeated = functools.lru_cache(maxsize=65_536)(_clean_str)
+_clean_str_repeated = functools.lru_cache(maxsize=8192)(_clean_str)
 
 
 def _float_text(value: float) -> str:
