@@ -21,6 +21,7 @@ import pytest
 import xlsxwriter
 from django.db import DatabaseError, connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Count
 from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
@@ -506,6 +507,19 @@ def test_insert_mode_rejects_numbers_already_in_the_registry(tmp_path, union, re
     assert "新增并更新" in reasons[2]
     assert MembershipEvent.objects.count() == before
     assert member(registered["here"].id_number).phone == registered["here"].phone
+
+
+def test_new_members_get_one_join_each_in_a_registry_that_already_has_people(tmp_path, union, registered):
+    """The history of the rows an import adds is read off the ids it created: none of it may land
+    on the people already in the registry, each new member gets exactly one 入会 on their date."""
+    before = dict(Member.objects.values_list("pk").annotate(n=Count("events")))
+    persons = people(6, seed=45)
+    job = run(write_xlsx(tmp_path / "r.xlsx", rows_of(persons)), union)
+    assert counts(job)["imported"] == 6
+    assert dict(Member.objects.filter(pk__in=before).values_list("pk").annotate(n=Count("events"))) == before
+    for p in persons:
+        events = list(member(p.id_number).events.all())
+        assert [(e.kind, e.on, e.union_id) for e in events] == [(EventKind.JOIN, p.joined_on, union.pk)]
 
 
 def test_upsert_mode_updates_this_unions_members_and_rejoins_leavers(tmp_path, union, registered):
