@@ -3,11 +3,13 @@
 #   make test              every test: SQLite, PostgreSQL, end-to-end in Chromium (scripts/test)
 #   make test ARGS="tests/orgs -x"   a quick run of some tests (SQLite only)
 #   make check             lint + types + migrations-check + test (what CI runs, see .ci/run)
+#   make bundle            the offline install archive for an intranet server (dist/, scripts/bundle)
+#   make check-install     prove the install: lock fidelity, the bundle offline (scripts/check-install)
 SHELL := /bin/bash
 VENV := .venv/bin
 ARGS ?=
 
-.PHONY: bootstrap start test lint types migrations-check check
+.PHONY: bootstrap start test lint types migrations-check check bundle check-install
 
 bootstrap:
 	@scripts/bootstrap
@@ -29,3 +31,9 @@ migrations-check: bootstrap
 	$(VENV)/gefeng makemigrations --check --dry-run
 
 check: lint types migrations-check test
+
+bundle:
+	scripts/bundle
+
+check-install:
+	scripts/check-install
