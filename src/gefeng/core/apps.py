@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from gefeng.core import checks  # noqa: F401  (registers system checks)
+        from gefeng.core import checks, deploy_checks  # noqa: F401  (registers system checks)
