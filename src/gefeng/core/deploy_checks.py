@@ -136,7 +136,7 @@ def _readable_by_others(path: Path) -> bool:
 
 
 @register(Tags.security, deploy=True)
-def deployment_files(app_configs, **kwargs):
+def deployment_files(app_configs, **kwargs) -> list:
     problems: list = []
     conf = nginx_conf_path()
     if conf is not None:
@@ -144,15 +144,18 @@ def deployment_files(app_configs, **kwargs):
             problems += check_nginx(conf.read_text(encoding="utf-8", errors="replace"), str(conf))
         except OSError as exc:
             problems.append(Warning(f"无法读取 nginx 配置 {conf}：{exc}", id="gefeng.W105"))
-    elif settings.PRODUCTION and settings.SERVE_BIND.startswith(("127.", "localhost", "[::1]")):
-        if not settings.TRUSTED_PROXIES:
-            problems.append(
-                Warning(
-                    f"平台只监听本机（{settings.SERVE_BIND}），应当在反向代理之后，但未设置 GEFENG_TRUSTED_PROXIES。",
-                    hint="使用 deploy/nginx/gefeng.conf 时设置 GEFENG_TRUSTED_PROXIES=127.0.0.1。",
-                    id="gefeng.W106",
-                )
+    elif (
+        settings.PRODUCTION
+        and settings.SERVE_BIND.startswith(("127.", "localhost", "[::1]"))
+        and not settings.TRUSTED_PROXIES
+    ):
+        problems.append(
+            Warning(
+                f"平台只监听本机（{settings.SERVE_BIND}），应当在反向代理之后，但未设置 GEFENG_TRUSTED_PROXIES。",
+                hint="使用 deploy/nginx/gefeng.conf 时设置 GEFENG_TRUSTED_PROXIES=127.0.0.1。",
+                id="gefeng.W106",
             )
+        )
     data_dir = Path(settings.DATA_DIR)
     if settings.PRODUCTION and _readable_by_others(data_dir):
         problems.append(
