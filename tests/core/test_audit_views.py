@@ -17,6 +17,7 @@ from gefeng.core import audit, selectors
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.models import AuditEntry
 from gefeng.core.selectors import AuditFilters
+from gefeng.orgs.models import OrgNode
 
 LIST = reverse("core:audit-list")
 EXPORT = reverse("core:audit-export")
@@ -248,10 +249,10 @@ def test_export_xlsx_contains_the_rows(log, client_as, tree):
     assert rows[0] == HEADERS
     assert len(rows) == 6
     by_action = {r[4]: r for r in rows[1:]}
-    first = by_action["orgs.node.updated"]
+    first = by_action["修改组织"]
     assert first[0] == dt.datetime(2020, 3, 1, 23, 30)  # Shanghai wall time
     assert first[1:4] == ["town", "10.0.0.8", "网页"]
-    assert first[5:8] == ["orgs.orgnode", str(tree.xinge.pk), str(tree.xinge)]
+    assert first[5:8] == [str(OrgNode._meta.verbose_name), str(tree.xinge.pk), str(tree.xinge)]
     assert "名称: 新格灌溉 → 新格灌溉设备" in first[8]
     assert first[9] == "成功"
     odd = by_action["orgs.nodes.odd"]
@@ -277,7 +278,7 @@ def test_export_csv_has_bom_and_safe_cells(log, client_as):
 def test_export_applies_the_filters(log, client_as):
     response = client_as("auditor").get(EXPORT, {**MARCH, "action": "orgs.node", "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"), newline="")))
-    assert sorted(r[4] for r in rows[1:]) == ["orgs.node.created", "orgs.node.updated"]
+    assert sorted(r[4] for r in rows[1:]) == ["修改组织", "新建组织"]
 
 
 def test_export_is_itself_audited(log, client_as, personas):

@@ -26,6 +26,7 @@ class AuditFilters:
     object_type: exact model label, e.g. "orgs.orgnode".
     object_id:   exact primary key of the object.
     object:      text contained in the object's description.
+    source:      where the entry came from: web, cli, job, api, system.
     """
 
     date_from: dt.date | None = None
@@ -35,6 +36,7 @@ class AuditFilters:
     object_type: str = ""
     object_id: str = ""
     object: str = ""
+    source: str = ""
 
     def as_dict(self) -> dict[str, str]:
         """The filters that are set, as JSON-friendly text (for the export's own audit entry)."""
@@ -76,4 +78,17 @@ def audit_list(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
     text = (filters.object or "").strip()
     if text:
         qs = qs.filter(object_repr__icontains=text)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
     return qs.order_by("-at", "-id")
+
+
+AUDIT_ACTOR_CHOICES = 500
+
+
+def audit_actor_names(*, actor: Any) -> list[str]:
+    """Usernames offered by the audit filter's operator picker (auditors only; bounded)."""
+    if not scope.has_perm(actor, "audit.view"):
+        return []
+    users = get_user_model()._default_manager.order_by("username").values_list("username", flat=True)
+    return list(users[:AUDIT_ACTOR_CHOICES])

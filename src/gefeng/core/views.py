@@ -14,12 +14,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gefeng.core import audit, exports, figures, scope, selectors
+from gefeng.core import audit, audit_actions, exports, figures, scope, selectors
 from gefeng.core.forms import DateInput, StyledFormMixin
 from gefeng.core.models import AuditEntry
 from gefeng.core.pagination import paginate
@@ -121,6 +122,48 @@ AUDIT_EXPORT_HEADERS = (
 AUDIT_EXPORT_FORMATS = ("xlsx", "csv")
 
 
+# The pages an audited object opens on (model label → URL name taking the primary key).
+OBJECT_PAGES = {
+    "accounts.user": "accounts:user-detail",
+    "orgs.orgnode": "orgs:node-detail",
+    "members.member": "members:member-detail",
+    "reform.plan": "reform:plan-detail",
+    "reform.item": "reform:item-detail",
+    "reform.report": "reform:report-detail",
+    "supervision.task": "supervision:task-detail",
+    "supervision.inspection": "supervision:inspection-detail",
+    "supervision.meeting": "supervision:meeting-detail",
+    "supervision.circular": "supervision:circular-detail",
+    "supervision.evaluation": "supervision:evaluation-detail",
+    "supervision.unitscore": "supervision:score-detail",
+    "supervision.pilotenterprise": "supervision:pilot-detail",
+    "honours.campaign": "honours:campaign-detail",
+    "honours.nomination": "honours:nomination-detail",
+    "honours.honour": "honours:honour-detail",
+    "talent.talentprofile": "talent:profile-detail",
+    "allowances.allowancerun": "allowances:run-detail",
+}
+
+
+@lru_cache(maxsize=256)
+def object_type_label(object_type: str) -> str:
+    """A model label as its Chinese name ("members.member" → "会员")."""
+    if object_type == "core.auditentry":
+        return _g("审计日志")
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    out = [("", _g("全部"))]
+    for model in apps.get_models():
+        if model.__module__.startswith("gefeng."):
+            out.append((model._meta.label_lower, f"{model._meta.verbose_name}"))
+    return sorted(out, key=lambda c: (c[0] != "", c[0]))
+
+
 class AuditFilterForm(StyledFormMixin, forms.Form):
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
@@ -128,23 +171,32 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         label=_("操作人"),
         required=False,
         max_length=150,
-        help_text=_("完整用户名精确匹配，否则按包含查找"),
+        widget=forms.TextInput(attrs={"list": "audit-actors", "autocomplete": "off"}),
+        help_text=_("从列表选择账号，或输入名称的一部分"),
     )
-    action = forms.CharField(
-        label=_("操作"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": "orgs.node"}),
-        help_text=_("操作代码或其前缀"),
-    )
-    object_type = forms.CharField(
-        label=_("对象类型"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": "orgs.orgnode"}),
-    )
+    # Any code or dotted prefix is accepted (links and old bookmarks); the list offers the named ones.
+    action = forms.CharField(label=_("操作"), required=False, max_length=60, widget=forms.Select())
+    source = forms.ChoiceField(label=_("来源"), required=False)
+    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=60, widget=forms.Select())
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     object = forms.CharField(label=_("对象名称包含"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actions: list[Any] = [("", _g("全部操作"))]
+        chosen = (self.data.get("action") or "").strip()
+        known = {code for _group, options in audit_actions.choices() for code, _l in options}
+        if chosen and chosen not in known:
+            actions.append((chosen, chosen))
+        actions += audit_actions.choices()
+        self.fields["action"].widget.choices = actions
+        types = object_type_choices()
+        chosen_type = (self.data.get("object_type") or "").strip()
+        if chosen_type and chosen_type not in {c for c, _l in types}:
+            types.append((chosen_type, chosen_type))
+        self.fields["object_type"].widget.choices = types
+        source: Any = self.fields["source"]
+        source.choices = [("", _g("全部")), *((k, str(v)) for k, v in SOURCE_LABELS.items())]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -163,11 +215,18 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
 
 @lru_cache(maxsize=512)
 def _field_label(object_type: str, field: str) -> str:
+    """A change key as a label: the model field's name, a reverse relation's model, or our own."""
     try:
-        return str(apps.get_model(object_type)._meta.get_field(field).verbose_name)
+        found = apps.get_model(object_type)._meta.get_field(field)
     except (LookupError, ValueError, FieldDoesNotExist):
-        label = CHANGE_LABELS.get(field)
-        return str(label) if label is not None else field
+        found = None
+    name = getattr(found, "verbose_name", None)
+    if name is None and found is not None and getattr(found, "related_model", None) is not None:
+        # A reverse relation (members, recipients, payments …) has no verbose_name of its own.
+        name = found.related_model._meta.verbose_name_plural
+    if name is None:
+        name = CHANGE_LABELS.get(field)
+    return str(name) if name is not None else field
 
 
 def _value_text(value: Any) -> str:
@@ -202,8 +261,8 @@ def _audit_export_row(entry: AuditEntry) -> tuple[Any, ...]:
         entry.actor_name,
         entry.ip,
         SOURCE_LABELS.get(entry.source, entry.source),
-        entry.action,
-        entry.object_type,
+        audit_actions.label(entry.action),
+        object_type_label(entry.object_type) if entry.object_type else "",
         entry.object_id,
         entry.object_repr,
         "\n".join(change_lines(entry)),
@@ -219,8 +278,17 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     valid = form.is_valid()
     qs = selectors.audit_list(actor=request.user, filters=form.filters()) if valid else AuditEntry.objects.none()
     page = paginate(request, qs)
+    links = _object_links(request.user, page.rows)
     rows = [
-        {"entry": e, "changes": change_lines(e), "source": SOURCE_LABELS.get(e.source, e.source)} for e in page.rows
+        {
+            "entry": e,
+            "changes": change_lines(e),
+            "source": SOURCE_LABELS.get(e.source, e.source),
+            "action": audit_actions.label(e.action),
+            "type": object_type_label(e.object_type) if e.object_type else "",
+            "link": links.get((e.object_type, e.object_id)),
+        }
+        for e in page.rows
     ]
     return render(
         request,
@@ -231,8 +299,26 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "valid": valid,
             "export_query": form.query() if valid else "",
+            "actors": selectors.audit_actor_names(actor=request.user),
         },
     )
+
+
+def _object_links(user: Any, entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """Links to the entries' objects that this viewer may open: one scoped query per object type."""
+    wanted: dict[str, set[int]] = {}
+    for e in entries:
+        if e.object_type in OBJECT_PAGES and e.object_id.isdigit():
+            wanted.setdefault(e.object_type, set()).add(int(e.object_id))
+    links: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        model = apps.get_model(object_type)
+        for pk in scope.visible(user, model).filter(pk__in=ids).values_list("pk", flat=True):
+            try:
+                links[(object_type, str(pk))] = reverse(OBJECT_PAGES[object_type], args=[pk])
+            except NoReverseMatch:
+                continue
+    return links
 
 
 @require_GET
