@@ -45,8 +45,10 @@ def test_system_administrator_made_by_the_command_lacks_the_audit_duty(tree, mon
     assert not scope.has_perm(admin, "audit.view") and scope.has_perm(admin, "orgs.change")
 
 
-def test_deploy_check_refuses_active_demo_accounts_in_production(personas, settings):
+def test_deploy_check_refuses_active_demo_accounts_in_production(personas, settings, tmp_path):
     settings.PRODUCTION = True
+    settings.DATA_DIR = tmp_path
+    tmp_path.chmod(0o700)  # a data folder other users can read is an error of its own (gefeng.E103)
     User.objects.filter(username="county").update(is_demo=True)
     with pytest.raises(SystemCheckError) as exc:
         call_command("check", "--deploy")
