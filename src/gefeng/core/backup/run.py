@@ -21,7 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from gefeng.core import audit, pii, schema
@@ -159,7 +159,10 @@ def inspect(path: Path) -> dict[str, Any]:
 def occupied() -> tuple[list[str], int]:
     """The tables of the configured database and the number of uploaded files in the data folder."""
     files = sum(1 for _, folder in _upload_folders() if folder.is_dir() for p in folder.rglob("*") if p.is_file())
-    return database.table_names(), files
+    try:
+        return database.table_names(), files
+    except DatabaseError as exc:
+        raise BackupError(f"无法连接配置的数据库：{exc}。请先建好（空的）数据库并检查 GEFENG_DATABASE_URL。") from None
 
 
 def restore(
