@@ -6,6 +6,8 @@ gefeng createadmin      create a system, security or audit administrator
 gefeng figures --year Y the county's figures of a year, as JSON
 gefeng genkey           print new values for GEFENG_SECRET_KEY and GEFENG_PII_KEY
 gefeng check --deploy   Django's deployment checks plus gefeng's own
+gefeng backup FILE      back up the database and uploads while running (--scheduled: dated, pruned)
+gefeng restore FILE     check (--check) or restore a backup into an empty database, then migrate
 gefeng <any Django management command>
 """
 

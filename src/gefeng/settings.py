@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from gefeng.core.backup.retention import parse as parse_retention
 from gefeng.env import EnvError, env_bool, env_choice, env_fraction, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -278,6 +279,14 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# 备份 (gefeng backup --scheduled): where dated archives go and how many are kept.
+BACKUP_DIR = Path(env_str("GEFENG_BACKUP_DIR") or str(DATA_DIR / "backups")).expanduser().resolve()
+_backup_keep = env_str("GEFENG_BACKUP_KEEP", "7d,4w")
+try:
+    BACKUP_KEEP = parse_retention(_backup_keep)
+except ValueError as exc:
+    raise EnvError(f"GEFENG_BACKUP_KEEP={_backup_keep!r} 无效：{exc}") from None
 
 SERVE_BIND = env_str("GEFENG_BIND", "127.0.0.1:8000")
 SERVE_WORKERS = env_int("GEFENG_WORKERS", 2, minimum=1, maximum=64)

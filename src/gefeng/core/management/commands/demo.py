@@ -6,7 +6,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
-from gefeng.core import demo
+from gefeng.core import demo, schema
 
 
 def _width(text: str) -> int:
@@ -34,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-members", action="store_true", help="只载入组织树和账号，不生成会员库")
 
     def handle(self, *args, **opts):
+        try:
+            # Loading the demo never migrates by itself: it tells the administrator to, as the
+            # same database may also hold real data that deserves a backup first.
+            schema.require_current(hint="请先运行 gefeng migrate。")
+        except schema.SchemaError as exc:
+            raise CommandError(str(exc)) from None
         if opts["disable"]:
             count = demo.disable_demo()
             self.stdout.write(f"已停用演示账号 {count} 个。")

@@ -5,7 +5,9 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
+
+from gefeng.core import schema
 
 
 class Command(BaseCommand):
@@ -23,8 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        if not opts["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=0)
+        self._schema(migrate=not opts["no_migrate"])
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
@@ -56,6 +57,24 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 _stop(worker)
+
+    def _schema(self, *, migrate: bool) -> None:
+        """Migrate a database that is behind; never start on one that is ahead of the code."""
+        try:
+            st = schema.state()
+        except schema.SchemaError as exc:
+            raise CommandError(str(exc)) from None
+        if st.ahead:
+            raise CommandError(schema.ahead_message(st))
+        if not st.behind:
+            return
+        if not migrate:
+            raise CommandError(
+                f"{schema.behind_message(st)}请{'' if st.empty else '先备份（gefeng backup），再'}运行 gefeng migrate；"
+                "或去掉 --no-migrate，由 gefeng serve 先执行迁移。"
+            )
+        self.stdout.write(f"{schema.behind_message(st)}正在执行数据库迁移……")
+        call_command("migrate", interactive=False, verbosity=0)
 
 
 def _stop(process: subprocess.Popen) -> None:
