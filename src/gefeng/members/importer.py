@@ -224,9 +224,11 @@ class Vocabulary:
 def survey(path: str | Path, filename: str, vocab: Vocabulary) -> dict[str, Counter[str]]:
     """Read the whole file's choice columns: column → cell text → rows, for the cells the
     vocabulary does not know or knows only from the union's own mappings (the preview lists
-    both, so a remembered mapping can still be changed)."""
+    both, so a remembered mapping can still be changed). Only the required columns (to find the
+    same header) and the choice columns are read."""
+    columns = [c for c in COLUMNS if c.required or c.key in CHOICE_COLUMNS]
     sheet, rows = open_table(
-        path, COLUMNS, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=filename, compact=COMPACT
+        path, columns, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=filename, compact=COMPACT
     )
     keys = [key for key in CHOICE_COLUMNS if key in sheet.columns]
     found: dict[str, Counter[str]] = {key: Counter() for key in keys}

@@ -305,7 +305,7 @@ class ImportRow(models.Model):
 
 @scope.rule(org="org__", view="members.import")
 class ValueMapping(models.Model):
-    """What a union's rosters mean by a word the registry does not know (“一线操作工” → 一线工人).
+    """What a union's rosters mean by a word the registry does not know (“操作岗” → 一线工人).
 
     Chosen on the import preview (or `import_members --map`) and applied to that union's next
     rosters. `raw_value` is kept folded (no spaces, case-folded) as the importer compares it;

@@ -86,7 +86,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="列=原值:取值",
-            help="把表中的写法对照到选项，例如 --map 岗位类别=一线操作工:一线工人；取值为空表示留空。"
+            help="把表中的写法对照到选项，例如 --map 岗位类别=操作岗:一线工人；取值为空表示留空。"
             "可重复；会为该工会记住",
         )
         parser.add_argument("--map-file", default="", help="对照表（.csv/.xlsx，列：列、原值、取值），与 --map 相同")
