@@ -22,7 +22,17 @@ from tests.members.test_import import NAME, PHONE, people, rows_of, write_csv, w
 
 pytestmark = pytest.mark.django_db
 
-RESULT_KEYS = {"rows", "imported", "updated", "unchanged", "rejected", "reasons"}
+RESULT_KEYS = {
+    "rows",
+    "imported",
+    "updated",
+    "unchanged",
+    "rejected",
+    "reasons",
+    "warnings",
+    "warning_reasons",
+    "unknown",
+}
 FORMULA = "=SUM(A1:A9)"
 
 
@@ -38,7 +48,7 @@ def _call(*args: str) -> tuple[list[str], dict]:
 
 @pytest.fixture
 def roster(tmp_path):
-    """A roster of 6 people, two of them bad (no name; a landline)."""
+    """A roster of 6 people: one without a name (refused), one with a landline (imported without it)."""
     persons = people(6, seed=60)
     rows = rows_of(persons)
     rows[1][NAME] = ""
@@ -52,21 +62,24 @@ def test_import_members_imports_and_ends_with_the_json_result(roster, tree):
     assert set(result) == RESULT_KEYS
     assert result == {
         "rows": 6,
-        "imported": 4,
+        "imported": 5,
         "updated": 0,
         "unchanged": 0,
-        "rejected": 2,
-        "reasons": {"姓名为空。": 1, "手机号应为以 1 开头的 11 位数字。": 1},
+        "rejected": 1,
+        "reasons": {"姓名为空。": 1},
+        "warnings": 1,
+        "warning_reasons": {"手机号应为以 1 开头的 11 位数字。该项未导入。": 1},
+        "unknown": {},
     }
-    assert "读取 6 行，新增 4" in lines[0]
-    assert Member.objects.filter(union=tree.xinge_union).count() == 4
+    assert "读取 6 行，新增 5" in lines[0]
+    assert Member.objects.filter(union=tree.xinge_union).count() == 5
     assert not Member.objects.filter(id_hash=pii.blind_index(persons[1].id_number)).exists()
     job = ImportJob.objects.get()
     assert (job.status, job.actor, job.filename, job.rows_read) == (ImportStatus.DONE, None, "花名册.xlsx", 6)
     assert job.finished_at is not None
     assert not Path(job.stored).exists()  # the working copy is removed
     entry = AuditEntry.objects.get(action="members.import.applied")
-    assert entry.source == "cli" and entry.changes["imported"] == 4
+    assert entry.source == "cli" and entry.changes["imported"] == 5
 
 
 def test_import_members_exits_zero_with_rejected_rows_and_one_on_errors(roster, tree, capsys, monkeypatch):
@@ -78,7 +91,7 @@ def test_import_members_exits_zero_with_rejected_rows_and_one_on_errors(roster, 
     path, _ = roster
     cli.main(["gefeng", "import_members", str(path), "--org", tree.xinge.code])  # no SystemExit: status 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert (result["imported"], result["rejected"]) == (4, 2)
+    assert (result["imported"], result["rejected"]) == (5, 1)
     with pytest.raises(SystemExit) as exc:
         cli.main(["gefeng", "import_members", str(path), "--org", "999999"])
     assert exc.value.code == 1
@@ -88,7 +101,7 @@ def test_import_members_exits_zero_with_rejected_rows_and_one_on_errors(roster, 
 def test_import_members_dry_run_writes_nothing(roster, tree):
     path, _ = roster
     lines, result = _call("import_members", str(path), "--org", tree.xinge.code, "--dry-run")
-    assert (result["imported"], result["rejected"]) == (4, 2)
+    assert (result["imported"], result["rejected"]) == (5, 1)
     assert "仅检查，未写入" in lines[0]
     assert not Member.objects.exists() and not MembershipEvent.objects.exists()
     assert not AuditEntry.objects.filter(action="members.import.applied").exists()
@@ -99,9 +112,12 @@ def test_import_members_report_has_the_reasons(roster, tree, tmp_path):
     report = tmp_path / "错误行.xlsx"
     lines, _result = _call("import_members", str(path), "--org", tree.xinge.code, "--report", str(report))
     assert str(report) in lines[-2]
-    rows = CalamineWorkbook.from_path(str(report)).get_sheet_by_index(0).to_python()
+    book = CalamineWorkbook.from_path(str(report))
+    rows = book.get_sheet_by_index(0).to_python()
     assert rows[0][0] == "行号" and rows[0][-1] == "错误原因"
-    assert [(r[0], r[-1]) for r in rows[1:]] == [("5", "姓名为空。"), ("8", "手机号应为以 1 开头的 11 位数字。")]
+    assert [(r[0], r[-1]) for r in rows[1:]] == [("5", "姓名为空。")]
+    notes = book.get_sheet_by_name("提醒").to_python()
+    assert [(r[0], r[-1]) for r in notes[1:]] == [("8", "手机号应为以 1 开头的 11 位数字。该项未导入。")]
     assert rows[1][2] == persons[1].id_number
 
 
@@ -109,7 +125,7 @@ def test_import_members_upsert_and_again(roster, tree):
     path, _ = roster
     _call("import_members", str(path), "--org", tree.xinge.code)
     _lines, result = _call("import_members", str(path), "--org", tree.xinge.code, "--mode", "upsert")
-    assert (result["imported"], result["updated"], result["unchanged"], result["rejected"]) == (0, 0, 4, 2)
+    assert (result["imported"], result["updated"], result["unchanged"], result["rejected"]) == (0, 0, 5, 1)
 
 
 def test_import_members_accepts_csv(tmp_path, tree):

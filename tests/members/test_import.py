@@ -205,10 +205,22 @@ def rejects(job: ImportJob) -> list[dict[str, str]]:
     if not job.rejects:
         return []
     book = CalamineWorkbook.from_path(job.rejects)
-    assert book.sheet_names == ["错误行"]
+    assert book.sheet_names[0] == "错误行" and book.sheet_names[1:] in ([], ["提醒"])
     rows = book.get_sheet_by_index(0).to_python()
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, [str(v) for v in row], strict=False)) for row in rows[1:]]
+
+
+def warnings(job: ImportJob) -> list[tuple[str, ...]]:
+    """The report's 提醒 sheet: (行号, 姓名, 列, 原值, 说明) of each value left out."""
+    if not job.rejects:
+        return []
+    book = CalamineWorkbook.from_path(job.rejects)
+    if "提醒" not in book.sheet_names:
+        return []
+    rows = book.get_sheet_by_name("提醒").to_python()
+    assert [str(h) for h in rows[0]] == ["行号", "姓名", "列", "原值", "说明"]
+    return [tuple(str(v) for v in row) for row in rows[1:]]
 
 
 def staged_rows() -> int:
@@ -396,15 +408,21 @@ def _bad_rows() -> list[tuple[str, dict[int, Any], str]]:
             "身份证号被 Excel 存成了数字，末尾几位已丢失，请把该列设为文本后重新填写。",
         ),
         ("short id", {ID: good[:16]}, "身份证号应为 18 位，实际 16 位。"),
-        ("phone short", {PHONE: "1381234567"}, "手机号应为以 1 开头的 11 位数字。"),
-        ("landline", {PHONE: "0516-87654321"}, "手机号应为以 1 开头的 11 位数字。"),
         ("no join date", {JOINED: ""}, "入会日期为空或无法识别。"),
         ("bad join date", {JOINED: "去年五月"}, "入会日期：无法识别的日期，请写成 2019-05-01 这样的格式。"),
         ("impossible date", {JOINED: "2019-02-30"}, "入会日期：日期不存在：2019 年 2 月 30 日。"),
         ("future join", {JOINED: "2099-01-01"}, "入会日期不能晚于今天。"),
         ("too young", {JOINED: "2000-01-01"}, "入会时未满 16 周岁，请核对入会日期或身份证号。"),
-        ("sex", {SEX: "女"}, "性别与身份证号不符（应为男）。"),
-        ("choice", {5: "党员啊"}, "政治面貌不在可选范围内。"),
+    ]
+
+
+def _warned_rows() -> list[tuple[str, dict[int, Any], str]]:
+    """(what, an optional cell changed, the warning's category): the row is imported without it."""
+    return [
+        ("phone short", {PHONE: "1381234567"}, "手机号应为以 1 开头的 11 位数字。该项未导入。"),
+        ("landline", {PHONE: "0516-87654321"}, "手机号应为以 1 开头的 11 位数字。该项未导入。"),
+        ("sex", {SEX: "女"}, "性别与身份证号不符（应为男）。以身份证号为准。"),
+        ("choice", {5: "党员啊"}, "政治面貌不在可选范围内，该项未导入。"),
     ]
 
 
@@ -424,6 +442,24 @@ def test_a_bad_row_is_rejected_with_its_reason_and_the_rest_imported(tmp_path, u
     assert not Member.objects.filter(name="王五").exists()
 
 
+@pytest.mark.parametrize(("what", "change", "reason"), _warned_rows(), ids=[b[0] for b in _warned_rows()])
+def test_a_wrong_optional_value_is_a_warning_and_the_row_imported(tmp_path, union, what, change, reason):
+    bad = [1, "王五", "男", make_id("19900101", "011"), "汉族", "群众", "高中", "13900000011"]
+    bad += ["一线工人", "焊工", "", "", "否", "2015-03-01", ""]
+    for col, value in change.items():
+        bad[col] = value
+    job = run(write_xlsx(tmp_path / "r.xlsx", [bad]), union)
+    assert counts(job) == {"rows": 1, "imported": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert job.result["warnings"] == 1 and job.result["warning_reasons"] == {reason: 1}
+    got = Member.objects.get(name="王五")
+    assert got.sex == "男" and got.phone == ("" if PHONE in change else "13900000011")
+    assert got.political_status == ("" if 5 in change else "群众")
+    assert rejects(job) == []
+    ((row, name, column, value, message),) = warnings(job)
+    assert (row, name, value) == ("4", "王五", str(next(iter(change.values()))))
+    assert column == HEADERS[next(iter(change))] and message
+
+
 def test_a_formula_in_the_name_cell_is_refused_and_neutralised_in_the_report(tmp_path, union):
     rows = [person_row(1, p) for p in people(2, seed=4)]
     rows[0][NAME] = Formula("=1+1")  # Excel stores the formula and its last result (2)
@@ -435,14 +471,15 @@ def test_a_formula_in_the_name_cell_is_refused_and_neutralised_in_the_report(tmp
     assert report[1]["姓名"] == '\'=HYPERLINK("http://x")'  # safe_cell: never a live formula
 
 
-def test_unknown_team_is_rejected_and_a_known_one_set(tmp_path, union, tree):
+def test_an_unknown_team_is_a_warning_and_a_known_one_set(tmp_path, union, tree):
     header = [*HEADERS, "班组"]
     a, b = people(2, seed=8)
     rows = [[*person_row(1, a), "装配一班"], [*person_row(2, b), "喷涂二班"]]
     job = run(write_xlsx(tmp_path / "r.xlsx", rows, header=header), union)
-    assert counts(job)["imported"] == 1
+    assert counts(job)["imported"] == 2 and counts(job)["rejected"] == 0
     assert member(a.id_number).team == tree.xinge_team
-    assert job.result["reasons"] == {"班组不在该工会下，请先在组织架构中建立。": 1}
+    assert member(b.id_number).team is None
+    assert job.result["warning_reasons"] == {"班组不在该工会下，请先在组织架构中建立；该项未导入。": 1}
 
 
 def test_second_and_later_copies_of_an_id_number_are_rejected(tmp_path, union):
@@ -470,8 +507,13 @@ def test_duplicate_card_numbers_in_the_file_and_in_the_registry(tmp_path, union,
     rows[1][CARD] = rows[0][CARD]
     rows[2][CARD] = "3203229999"
     job = run(write_xlsx(tmp_path / "r.xlsx", rows), union)
-    assert counts(job)["imported"] == 1
-    assert job.result["reasons"] == {"文件内会员证号重复": 1, "会员证号已被他人使用": 1}
+    assert counts(job)["imported"] == 3 and counts(job)["rejected"] == 0
+    assert member(a.id_number).card_number == a.card_number  # the first row keeps it
+    assert member(b.id_number).card_number == "" and member(c.id_number).card_number == ""
+    assert job.result["warning_reasons"] == {
+        "会员证号与其他行重复，该项未导入。": 1,
+        "会员证号已被会员库中的其他人使用，该项未导入。": 1,
+    }
 
 
 # ---------------------------------------------------------------- the registry: insert and upsert
@@ -801,8 +843,9 @@ MESSY_REASONS = {
     "birth_date": "身份证号中的出生日期不存在。",
     "missing_name": "姓名为空。",
     "duplicate_id": "文件内身份证号重复",
-    "invalid_phone": "手机号应为以 1 开头的 11 位数字。",
 }
+# A wrong phone is an optional value: the member is imported without it and the report says so.
+MESSY_WARNINGS = {"invalid_phone": "手机号应为以 1 开头的 11 位数字。该项未导入。"}
 
 
 @pytest.mark.parametrize(
@@ -820,18 +863,23 @@ def test_the_messy_roster_gives_the_counts_its_generator_predicts(
     expected = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert expected["blank_rows"] >= 1 and expected["bad_total"] > 0
     job = run(out, union)
+    warned = expected["bad"]["invalid_phone"]
+    refused = expected["bad_total"] - warned
+    assert warned > 0
     assert counts(job) == {
         "rows": expected["rows"],
-        "imported": expected["good"],
+        "imported": expected["good"] + warned,
         "updated": 0,
         "unchanged": 0,
-        "rejected": expected["bad_total"],
+        "rejected": refused,
     }
-    predicted = {MESSY_REASONS[kind]: n for kind, n in expected["bad"].items() if n}
+    predicted = {MESSY_REASONS[kind]: n for kind, n in expected["bad"].items() if n and kind in MESSY_REASONS}
     assert job.result["reasons"] == predicted
-    assert Member.objects.filter(union=union).count() == expected["good"]
+    assert job.result["warning_reasons"] == {MESSY_WARNINGS["invalid_phone"]: warned}
+    assert job.result["unknown"] == {}  # the generator writes the registry's own words
+    assert Member.objects.filter(union=union).count() == expected["good"] + warned
     report = rejects(job)
-    assert len(report) == expected["bad_total"]
+    assert len(report) == refused and len(warnings(job)) == warned
     assert all(r["错误原因"] for r in report)
     labels = list(report[0])
     assert labels[0] == "行号" and labels[-1] == "错误原因"

@@ -89,7 +89,7 @@ def _upload(tmp_path: Path, rows, name: str = "花名册.xlsx") -> SimpleUploade
 def _roster(tmp_path: Path) -> SimpleUploadedFile:
     rows = rows_of(people(12, seed=70))
     rows[3][NAME] = ""  # one row without a name
-    rows[7][PHONE] = "0516-87654321"  # one with a landline
+    rows[7][PHONE] = "0516-87654321"  # one with a landline: imported without it
     return _upload(tmp_path, rows)
 
 
@@ -142,25 +142,33 @@ def test_upload_preview_confirm_and_result(client_for, tree, tmp_path):
         "花名册.xlsx",
         tree.xinge_union,
     )
-    assert job.result["imported"] == 10 and job.result["rejected"] == 2
-    assert Member.objects.filter(union=tree.xinge_union).count() == 10
+    assert job.result["imported"] == 11 and job.result["rejected"] == 1 and job.result["warnings"] == 1
+    assert Member.objects.filter(union=tree.xinge_union).count() == 11
     assert AuditEntry.objects.get(action="members.import.queued").actor.username == "chair"
     applied = AuditEntry.objects.get(action="members.import.applied")
     assert (applied.source, applied.actor.username) == ("job", "chair")
 
     detail = _text(client.get(response["Location"]))
     assert 'data-status="done"' in detail and "hx-trigger" not in detail  # finished: no more polling
-    assert 'data-count="imported">10<' in detail and 'data-count="rejected" class="text-danger fw-bold">2<' in detail
-    assert "姓名为空。" in detail and "手机号应为以 1 开头的 11 位数字。" in detail
+    assert 'data-count="imported">11<' in detail and 'data-count="rejected" class="text-danger fw-bold">1<' in detail
+    assert "姓名为空。" in detail and "手机号应为以 1 开头的 11 位数字。该项未导入。" in detail
     assert reverse("members:import-rejects", args=[job.pk]) in detail
 
     download = client.get(reverse("members:import-rejects", args=[job.pk]))
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"] and "xlsx" in download["Content-Disposition"]
     content = b"".join(download.streaming_content)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    assert book.sheet_names == ["错误行", "提醒"]
+    rows = book.get_sheet_by_index(0).to_python()
     assert rows[0][0] == "行号" and rows[0][-1] == "错误原因"
-    assert [r[-1] for r in rows[1:]] == ["姓名为空。", "手机号应为以 1 开头的 11 位数字。"]
+    assert [r[-1] for r in rows[1:]] == ["姓名为空。"]
+    notes = book.get_sheet_by_index(1).to_python()
+    assert [str(v) for v in notes[1]][2:] == [
+        "手机号",
+        "0516-87654321",
+        "手机号应为以 1 开头的 11 位数字。该项未导入。",
+    ]
     assert AuditEntry.objects.filter(action="members.import.rejects_downloaded").count() == 1
 
     listing = _text(client.get(reverse("members:import-list")))
@@ -208,7 +216,7 @@ def test_dry_run_from_the_page_writes_nothing(client_for, tree, tmp_path):
     assert "仅检查，不写入" in body and "开始检查" in body
     client.post(reverse("members:import-create"), {"token": _token(body), "action": "confirm"})
     job = ImportJob.objects.get()
-    assert job.dry_run and job.mode == ImportMode.UPSERT and job.result["imported"] == 10
+    assert job.dry_run and job.mode == ImportMode.UPSERT and job.result["imported"] == 11
     assert not Member.objects.exists()
     assert "这是一次检查" in _text(client.get(reverse("members:import-detail", args=[job.pk])))
 

@@ -1191,12 +1191,19 @@ def _is_header_again(found: dict[str, str], matcher: _Matcher) -> bool:
 # Writing the refused rows back
 
 
-def write_rejects_xlsx(path: str | Path, header_labels: list[str], rows: Iterable[tuple[list[str], str]]) -> int:
+def write_rejects_xlsx(
+    path: str | Path,
+    header_labels: list[str],
+    rows: Iterable[tuple[list[str], str]],
+    *,
+    extra: tuple[str, list[str], Iterable[list[str]]] | None = None,
+) -> int:
     """Write refused rows with a last column 错误原因 for the uploader to fix and upload again.
 
     Constant memory; every cell is text (so a corrected ID number stays text), formula
     injection is neutralised like the exports (`safe_cell`), the header is bold and frozen and
-    the reasons are red. Returns the number of rows written.
+    the reasons are red. `extra` (sheet name, labels, rows of text) adds a second sheet in the
+    same style. Returns the number of refused rows written.
     """
     workbook = xlsxwriter.Workbook(
         os.fspath(path),
@@ -1231,6 +1238,16 @@ def write_rejects_xlsx(path: str | Path, header_labels: list[str], rows: Iterabl
                 value = values[col] if col < len(values) else ""
                 sheet.write_string(written, col, str(safe_cell("" if value is None else str(value))), text)
             sheet.write_string(written, len(header_labels), str(safe_cell(reason or "")), red)
+        if extra is not None:
+            name, extra_labels, extra_rows = extra
+            other = workbook.add_worksheet(name)
+            other.freeze_panes(1, 0)
+            for col, label in enumerate(extra_labels):
+                other.set_column(col, col, 40 if col == len(extra_labels) - 1 else 14, text)
+                other.write_string(0, col, str(safe_cell(label)), bold)
+            for r, values in enumerate(extra_rows, start=1):
+                for col, value in enumerate(values):
+                    other.write_string(r, col, str(safe_cell(str(value))), text)
     finally:
         workbook.close()
     return written

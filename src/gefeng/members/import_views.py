@@ -26,6 +26,7 @@ import xlsxwriter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
@@ -141,6 +142,60 @@ def _preview(path: Path, filename: str) -> tuple[Sheet, list[Row]]:
     return sheet, list(itertools.islice(rows, PREVIEW_ROWS))
 
 
+MAPPED_SHOWN = 50  # distinct words per column offered for mapping on the preview
+EMPTY = "-"  # the mapping choice “leave empty, no warning” (a stored value is never "-")
+
+
+def _survey(path: Path, filename: str, union: OrgNode) -> list[list[Any]]:
+    """The words of the file's choice columns the registry does not know, and those it knows only
+    from this union's earlier mappings: [column key, word, rows, remembered value or None]."""
+    vocab = importer.Vocabulary.of(union)
+    found = importer.survey(path, filename, vocab)
+    items: list[list[Any]] = []
+    for key, counter in found.items():
+        for text, count in counter.most_common(MAPPED_SHOWN):
+            mapped = vocab.mapped[key].get(importer.fold(text))
+            items.append([key, text, count, mapped])
+    return items
+
+
+def _mapping_context(items: list[list[Any]]) -> dict[str, Any]:
+    rows = []
+    for index, (key, text, count, mapped) in enumerate(items):
+        selected = "" if mapped is None else (mapped or EMPTY)
+        rows.append(
+            {
+                "field": f"map-{index}",
+                "column": importer.LABELS.get(key, key),
+                "text": text,
+                "count": count,
+                "selected": selected,
+                "remembered": mapped is not None,
+                "options": [
+                    ("", _("（未选择：留空，列入提醒）")),
+                    (EMPTY, _("留空（不再提醒）")),
+                    *importer.choices(key),
+                ],
+            }
+        )
+    return {"mappings": rows, "unknown_rows": sum(item[2] for item in items if item[3] is None)}
+
+
+def _chosen_mappings(post: Any, items: list[list[Any]]) -> list[tuple[str, str, str | None]]:
+    """What the user chose on the preview for each listed word (None: nothing, forget it)."""
+    chosen: list[tuple[str, str, str | None]] = []
+    for index, (key, text, _count, mapped) in enumerate(items):
+        value = str(post.get(f"map-{index}", ""))
+        if value == "":
+            if mapped is not None:
+                chosen.append((key, text, None))
+            continue
+        code = "" if value == EMPTY else value
+        if code != mapped:
+            chosen.append((key, text, code))
+    return chosen
+
+
 def _preview_context(sheet: Sheet, rows: list[Row]) -> dict[str, Any]:
     present = [c for c in importer.COLUMNS if c.key in sheet.columns]
     recognised = [
@@ -240,6 +295,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
             else:
                 try:
                     sheet, rows = _preview(stored, filename)
+                    items = _survey(stored, filename, union)
                 except TabularError as exc:
                     stored.unlink(missing_ok=True)
                     form.add_error("file", str(exc))
@@ -252,16 +308,21 @@ def import_create(request: AuthedRequest) -> HttpResponse:
                         "union": union.pk,
                         "mode": form.cleaned_data["mode"],
                         "dry_run": form.cleaned_data["dry_run"],
+                        "mappings": items,
                     }
                     _remember(request, token, entry)
-                    context = _preview_context(sheet, rows) | {
-                        "token": token,
-                        "union": union,
-                        "filename": filename,
-                        "size": size,
-                        "mode_label": ImportMode(entry["mode"]).label,
-                        "dry_run": entry["dry_run"],
-                    }
+                    context = (
+                        _preview_context(sheet, rows)
+                        | _mapping_context(items)
+                        | {
+                            "token": token,
+                            "union": union,
+                            "filename": filename,
+                            "size": size,
+                            "mode_label": ImportMode(entry["mode"]).label,
+                            "dry_run": entry["dry_run"],
+                        }
+                    )
                     return render(request, "members/import_preview.html", context)
     source = request.POST if request.method == "POST" else request.GET
     selected = _pk(source.get("union"))
@@ -301,6 +362,15 @@ def _confirm(request: AuthedRequest) -> HttpResponse:
         _discard(entry)
         messages.error(request, _("该上传已失效，请重新上传文件。"))
         return redirect("members:import-create")
+    items = entry.get("mappings")
+    chosen = _chosen_mappings(request.POST, items if isinstance(items, list) else [])
+    if chosen:
+        try:
+            services.value_mappings_save(actor=user, union=union, mappings=chosen)
+        except ValidationError as exc:
+            _discard(entry)
+            messages.error(request, _("取值对照有误：%(error)s 请重新上传文件。") % {"error": "".join(exc.messages)})
+            return redirect("members:import-create")
     job = services.import_job_create(
         actor=user,
         union=union,
@@ -318,6 +388,10 @@ def _job(request: AuthedRequest, pk: int) -> ImportJob:
     return scope.get_or_404(request.user, qs, PERM, pk=pk)
 
 
+def _counts(value: Any) -> list[tuple[str, int]]:
+    return sorted(value.items(), key=lambda kv: (-kv[1], kv[0])) if isinstance(value, dict) else []
+
+
 def _status_context(job: ImportJob) -> dict[str, Any]:
     result = job.result or {}
     reasons = result.get("reasons") or {}
@@ -326,6 +400,12 @@ def _status_context(job: ImportJob) -> dict[str, Any]:
         "finished": job.status in FINISHED,
         "result": result,
         "reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])) if isinstance(reasons, dict) else [],
+        "warning_reasons": _counts(result.get("warning_reasons")),
+        "unknown": [
+            (importer.LABELS.get(str(key), str(key)), _counts(words))
+            for key, words in (result.get("unknown") or {}).items()
+            if isinstance(words, dict)
+        ],
         "has_rejects": bool(job.rejects) and job.status == ImportStatus.DONE,
     }
 
@@ -348,17 +428,18 @@ def import_progress(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def import_rejects(request: AuthedRequest, pk: int) -> HttpResponseBase:
-    """The rejected rows with their 错误原因, as the task wrote them (an xlsx)."""
+    """The import's report as the task wrote it (an xlsx): the rejected rows with their 错误原因
+    and, on a sheet 提醒, the values left out of imported rows."""
     job = _job(request, pk)
     path = Path(job.rejects) if job.rejects else None
     if path is None or path.parent != imports_dir() or not path.is_file():
-        raise Http404(_("该导入没有错误行文件。"))
+        raise Http404(_("该导入没有导入报告文件。"))
     audit.record(actor=request.user, action="members.import.rejects_downloaded", obj=job)
     stem = Path(job.filename).stem or "花名册"
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=_("%(name)s-错误行.xlsx") % {"name": stem},
+        filename=_("%(name)s-导入报告.xlsx") % {"name": stem},
         content_type=XLSX_CONTENT_TYPE,
     )
     response["Cache-Control"] = "no-store"
@@ -415,7 +496,9 @@ def _instructions() -> list[str]:
         "5. 手机号填写本人 11 位手机号码；固定电话请勿填入本列。",
         "6. 入会日期写成 2019-05-01 这样的格式（也可写 2019.05.01、2019/5/1、2019年5月1日）；"
         "入会时应年满 16 周岁，不能晚于今天。",
-        "7. 政治面貌、文化程度、岗位类别、技能等级、新就业形态群体、是否农民工请从下拉选项中选择。",
+        "7. 政治面貌、文化程度、岗位类别、技能等级、新就业形态群体、是否农民工请从下拉选项中选择；"
+        "常见的其他写法（如“男性”“大学本科”“一线职工”“高级工”）也能识别，不认识的写法可在预览时对照，"
+        "未对照的留空导入并在报告中提醒。",
         "8. 班组须是本工会在平台中已建立的班组，写其名称；没有班组请空白。",
         "9. 一次入会、动态接转：已在其他工会登记的会员会被列为错误行，请由原工会办理转会。",
         "10. 导入方式：“只新增”时已在会员库中的身份证号作为错误行；“新增并更新”时本工会已有的会员按表格更新"
@@ -455,7 +538,7 @@ def template_xlsx() -> bytes:
                     "source": choices,
                     "error_type": "warning",
                     "error_title": "请从下拉选项中选择",
-                    "error_message": "该值不在可选范围内，导入时会作为错误行。",
+                    "error_message": "该值不在可选范围内，导入时请在预览中对照，否则该项留空。",
                 },
             )
     sheet.freeze_panes(1, 0)

@@ -24,13 +24,26 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from gefeng.core import audit, bulk, pii, scope
 from gefeng.core.tabular import Column, Row, TabularError, lost_digits, open_table, parse_date, write_rejects_xlsx
 from gefeng.members import services
-from gefeng.members.models import ImportJob, ImportMode, ImportRow, Member, Status
+from gefeng.members.models import (
+    Education,
+    ImportJob,
+    ImportMode,
+    ImportRow,
+    JobCategory,
+    Member,
+    NewFormGroup,
+    Political,
+    Sex,
+    SkillLevel,
+    Status,
+    ValueMapping,
+)
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
 
 CHUNK = 2000
@@ -55,6 +68,187 @@ COLUMNS = [
     Column("team", "班组"),
 ]
 COMPACT = frozenset({"id_number", "phone", "card_number"})
+REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
+LABELS = {c.key: c.label for c in COLUMNS}
+
+# ---------------------------------------------------------------- the rosters' own words
+#
+# The registry's choice columns and the words rosters use for their choices. A cell is compared
+# folded (no spaces, case-folded; full-width forms are already gone, see core.tabular) with the
+# choice's stored value, its label, each part of a label written “a/b”, the synonyms below and
+# the words a union chose on its import preview (`ValueMapping`). A word none of them knows
+# is a warning and the field stays empty: a member is never refused for an optional field.
+
+MIGRANT_CHOICES = (("是", "是"), ("否", "否"))
+CHOICE_COLUMNS: dict[str, type[models.TextChoices] | None] = {
+    "sex": Sex,
+    "political_status": Political,
+    "education": Education,
+    "job_category": JobCategory,
+    "skill_level": SkillLevel,
+    "new_form_group": NewFormGroup,
+    "migrant": None,  # 是/否
+}
+
+
+def _words(code: str, words: str) -> dict[str, str]:
+    return dict.fromkeys(words.split(), str(code))
+
+
+# Cells that say “none”: the field is left empty, without a warning.
+NONE_WORDS = frozenset(["无", "/", "-", "—", "——", "暂无", "没有", "空", "不详", "未知", "不适用", "不属于", "非"])
+SYNONYMS: dict[str, dict[str, str]] = {
+    "sex": _words(Sex.MALE.value, "男性 男士 男的 男生 m male 1")
+    | _words(Sex.FEMALE.value, "女性 女士 女的 女生 f female 2"),
+    "political_status": _words(Political.CPC.value, "党员 共产党员 中国共产党党员 中共 正式党员 中共正式党员")
+    | _words(Political.PROBATIONARY.value, "预备党员 中国共产党预备党员 中共预备")
+    | _words(Political.LEAGUE.value, "团员 共青团 中国共产主义青年团团员 共青团团员")
+    | _words(
+        Political.DEMOCRATIC.value,
+        "民主党派成员 民革 民革党员 民盟 民盟盟员 民建 民建会员 民进 民进会员 农工党 农工党党员 "
+        "致公党 致公党党员 九三学社 九三学社社员 台盟 台盟盟员",
+    )
+    | _words(Political.MASSES.value, "普通群众 一般群众")
+    | _words(Political.OTHER.value, "无党派 无党派人士 无党派民主人士"),
+    "education": _words(Education.PRIMARY.value, "小学以下 小学及以下 文盲 半文盲 小学毕业")
+    | _words(Education.JUNIOR.value, "初中及以下 初中毕业 初级中学")
+    | _words(Education.SENIOR.value, "高中毕业 普通高中 普高 高级中学")
+    | _words(
+        Education.VOCATIONAL.value,
+        "中专 中技 职高 技校 中专毕业 中等专科 中等专业学校 中等职业学校 中职 职业高中 技工学校 中专及技校",
+    )
+    | _words(Education.COLLEGE.value, "专科 大学专科 大专毕业 高职 高职高专 专科学历 大专学历 全日制大专")
+    | _words(Education.BACHELOR.value, "大学本科 本科学历 本科毕业 学士 大学 全日制本科 本科及以上")
+    | _words(Education.MASTER.value, "研究生 硕士 硕士研究生 研究生学历 硕士学位")
+    | _words(Education.DOCTOR.value, "博士 博士研究生 博士学位"),
+    "job_category": _words(
+        JobCategory.FRONTLINE.value,
+        "一线职工 一线员工 一线 生产一线 一线生产 一线生产人员 一线操作工 生产工人 生产人员 操作工 工人 普工",
+    )
+    | _words(JobCategory.TECHNICAL.value, "技术 技术员 专业技术人员 工程技术人员 技术岗 技术工人")
+    | _words(JobCategory.MANAGEMENT.value, "管理 管理岗 行政管理人员 经营管理人员 管理者"),
+    "skill_level": _words(SkillLevel.L5.value, "五级 初级工 初级 5级 职业资格五级 国家职业资格五级")
+    | _words(SkillLevel.L4.value, "四级 中级工 中级 4级 职业资格四级 国家职业资格四级")
+    | _words(SkillLevel.L3.value, "三级 高级工 高级 3级 职业资格三级 国家职业资格三级")
+    | _words(SkillLevel.L2.value, "二级 技师 2级 职业资格二级 国家职业资格二级")
+    | _words(SkillLevel.L1.value, "一级 高级技师 1级 职业资格一级 国家职业资格一级"),
+    "new_form_group": _words(NewFormGroup.TRUCK.value, "货车司机 卡车司机 大货车司机 货运司机 重卡司机 货车驾驶员")
+    | _words(NewFormGroup.COURIER.value, "快递 快递小哥 快递业务员 快递员工 快递派送员 快递收派员")
+    | _words(NewFormGroup.CARER.value, "护工 护理员 养老护理员 护工/护理员")
+    | _words(NewFormGroup.DOMESTIC.value, "家政 家政员 家政服务人员 保姆 月嫂 育婴员")
+    | _words(NewFormGroup.MALL.value, "商场信息员 信息员")
+    | _words(NewFormGroup.DELIVERY.value, "外卖骑手 外卖员 外卖小哥 骑手 送餐员 网约配送员 外卖配送员")
+    | _words(NewFormGroup.ESTATE.value, "房产中介 房产中介人员 房屋中介 房地产经纪人 中介")
+    | _words(NewFormGroup.GUARD.value, "保安 安保员 保安人员"),
+    "migrant": _words("是", "y yes √ ✓ 1 true 农民工 是农民工") | _words("否", "n no × ✗ 0 false 不是 非农民工"),
+}
+UNKNOWN_KEPT = 200  # distinct unknown values counted per column (a hostile file has no end of them)
+MAPPABLE_CHARS = 100  # longer cells are not offered for mapping (ValueMapping.raw_value)
+_CELLS_KEPT = 4096  # per column: the cells already looked up
+_MISS = object()
+
+
+def fold(text: str) -> str:
+    """A cell as the vocabulary compares it: no whitespace, case-folded."""
+    return "".join(text.split()).casefold()
+
+
+def choices(key: str) -> list[tuple[str, str]]:
+    """The (stored value, label) pairs of a choice column, labels in the active language."""
+    model = CHOICE_COLUMNS[key]
+    if model is None:
+        return list(MIGRANT_CHOICES)
+    return [(str(code), str(label)) for code, label in model.choices]
+
+
+def builtin_table(key: str) -> dict[str, str]:
+    """Folded word → stored value ("" for “none”) for one choice column, without a union's own."""
+    table = dict.fromkeys((fold(w) for w in NONE_WORDS), "")
+    for word, code in SYNONYMS.get(key, {}).items():
+        table[fold(word)] = code
+    for code, label in choices(key):
+        for part in label.split("/"):
+            table[fold(part)] = code
+        table[fold(label)] = code
+        table[fold(code)] = code
+    return table
+
+
+def remembered(union: OrgNode) -> dict[str, dict[str, str]]:
+    """The words `union` mapped on earlier imports: column → folded word → value."""
+    mapped: dict[str, dict[str, str]] = {}
+    for column, raw, value in ValueMapping.objects.filter(org=union).values_list("column", "raw_value", "value"):
+        mapped.setdefault(column, {})[raw] = value
+    return mapped
+
+
+class Vocabulary:
+    """What every cell of the choice columns stands for, for one import.
+
+    `lookup` is one dict lookup per cell in the usual case: each column keeps the cells it has
+    seen (bounded), so folding and the tables are consulted once per distinct word."""
+
+    def __init__(self, mapped: dict[str, dict[str, str]] | None = None) -> None:
+        mapped = mapped or {}
+        self.tables = {key: builtin_table(key) | mapped.get(key, {}) for key in CHOICE_COLUMNS}
+        self.mapped = {key: dict(mapped.get(key, {})) for key in CHOICE_COLUMNS}
+        self.cells: dict[str, dict[str, str | None]] = {key: {} for key in CHOICE_COLUMNS}
+
+    @classmethod
+    def of(cls, union: OrgNode) -> Vocabulary:
+        return cls(remembered(union))
+
+    def lookup(self, key: str, text: str) -> str | None:
+        """The stored value `text` stands for ("" for none), or None if it is unknown."""
+        cells = self.cells[key]
+        code = cells.get(text, _MISS)
+        if code is _MISS:
+            code = self.tables[key].get(fold(text))
+            if len(cells) < _CELLS_KEPT:
+                cells[text] = code
+        return code  # type: ignore[return-value]
+
+    def builtin(self, key: str, text: str) -> bool:
+        """Whether the word is known without the union's own mappings."""
+        folded = fold(text)
+        return folded not in self.mapped[key] and folded in self.tables[key]
+
+    def resolve(self, key: str, value: str) -> str | None:
+        """A value a user gave for a mapping (stored value, label or synonym; "" for empty)."""
+        if not value.strip():
+            return ""
+        code = builtin_table(key).get(fold(value))
+        return code if code is not None and code != "" else None
+
+
+def survey(path: str | Path, filename: str, vocab: Vocabulary) -> dict[str, Counter[str]]:
+    """Read the whole file's choice columns: column → cell text → rows, for the cells the
+    vocabulary does not know or knows only from the union's own mappings (the preview lists
+    both, so a remembered mapping can still be changed). Only the required columns (to find the
+    same header) and the choice columns are read."""
+    columns = [c for c in COLUMNS if c.required or c.key in CHOICE_COLUMNS]
+    sheet, rows = open_table(
+        path, columns, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=filename, compact=COMPACT
+    )
+    keys = [key for key in CHOICE_COLUMNS if key in sheet.columns]
+    found: dict[str, Counter[str]] = {key: Counter() for key in keys}
+    listed: dict[str, dict[str, bool]] = {key: {} for key in keys}
+    for row in rows:
+        values = row.values
+        for key in keys:
+            text = values[key]
+            if not text:
+                continue
+            seen = listed[key]
+            flag = seen.get(text)
+            if flag is None:
+                flag = len(text) <= MAPPABLE_CHARS and (vocab.lookup(key, text) is None or not vocab.builtin(key, text))
+                if len(seen) < _CELLS_KEPT:
+                    seen[text] = flag
+            if flag and (text in found[key] or len(found[key]) < UNKNOWN_KEPT):
+                found[key][text] += 1
+    return {key: counter for key, counter in found.items() if counter}
+
 
 _COPIED = (
     "name",
@@ -122,6 +316,7 @@ SETS = {
     },
 }
 _QUOTED = re.compile(r"“[^”]*”")
+_ROW_REF = re.compile(r"第 \d+ 行")
 
 
 @dataclass
@@ -132,6 +327,10 @@ class Result:
     unchanged: int = 0
     rejected: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    # Values left out of rows that were imported: how many, by kind, and the unknown words.
+    warnings: int = 0
+    warning_reasons: Counter[str] = field(default_factory=Counter)
+    unknown: dict[str, Counter[str]] = field(default_factory=dict)
     # The roster columns the file has (None: all); an upsert changes only these.
     present: frozenset[str] | None = None
 
@@ -139,6 +338,11 @@ class Result:
         """The registry columns an upsert of this file may change."""
         keys = SETS if self.present is None else [k for k in SETS if k in self.present]
         return tuple(c for k in keys for c in SETS[k])
+
+    def unknown_word(self, key: str, text: str) -> None:
+        counter = self.unknown.setdefault(key, Counter())
+        if text in counter or len(counter) < UNKNOWN_KEPT:
+            counter[text] += 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +352,9 @@ class Result:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "reasons": dict(self.reasons.most_common()),
+            "warnings": self.warnings,
+            "warning_reasons": dict(self.warning_reasons.most_common()),
+            "unknown": {key: dict(c.most_common()) for key, c in self.unknown.items()},
         }
 
 
@@ -174,21 +381,61 @@ def _reason(message: str) -> str:
 
 
 class _Rejects:
+    """The rows refused and the values left out of imported rows, for the report."""
+
     def __init__(self) -> None:
         self.rows: list[tuple[int, dict[str, str], str]] = []
+        self.warnings: list[tuple[int, str, str, str, str]] = []  # row, name, column, value, message
 
     def add(self, result: Result, row: Row, message: str, category: str | None = None) -> None:
         result.rejected += 1
         result.reasons[category or _reason(message)] += 1
         self.rows.append((row.number, row.values, message))
 
+    def warn(self, result: Result, row: Row, notes: list[Note]) -> None:
+        for key, text, message in notes:
+            result.warnings += 1
+            result.warning_reasons[_ROW_REF.sub("其他行", _reason(message))] += 1
+            if key in CHOICE_COLUMNS:
+                result.unknown_word(key, text)
+            self.warnings.append((row.number, row.values.get("name", ""), LABELS.get(key, key), text, message))
 
-def _validate(values: dict[str, str], today: dt.date, language: str | None) -> services.Clean:
+
+# A value left out of a row: (column key, the cell as read, the message for the report).
+Note = tuple[str, str, str]
+_LEFT_OUT = "该项未导入。"
+
+
+def _left_out(key: str, message: str) -> str:
+    return message + ("以身份证号为准。" if key == "sex" else _LEFT_OUT)
+
+
+@dataclass
+class _Context:
+    """What validating a row needs besides the row, read once per import."""
+
+    today: dt.date
+    language: str | None
+    sealer: pii.Sealer
+    vocab: Vocabulary
+    choice_keys: tuple[str, ...]
+
+
+def _validate(values: dict[str, str], ctx: _Context, notes: list[Note]) -> services.Clean:
     if lost_digits(values.get("id_number", "")):
         raise ValidationError(
             {"id_number": ["身份证号被 Excel 存成了数字，末尾几位已丢失，请把该列设为文本后重新填写。"]}
         )
     data: dict[str, Any] = dict(values)
+    lookup = ctx.vocab.lookup
+    for key in ctx.choice_keys:
+        text = data[key]
+        if text:
+            code = lookup(key, text)
+            if code is None:
+                notes.append((key, text, _left_out(key, f"{LABELS[key]}“{text}”不在可选范围内，")))
+                code = ""
+            data[key] = code
     text = values.get("joined_on", "")
     if text:
         try:
@@ -197,7 +444,18 @@ def _validate(values: dict[str, str], today: dt.date, language: str | None) -> s
             raise ValidationError({"joined_on": [f"入会日期：{exc}"]}) from None
     else:
         data["joined_on"] = None
-    return services.clean_member(data, today=today, language=language)
+    try:
+        return services.clean_member(data, today=ctx.today, language=ctx.language)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        fatal = {key: messages for key, messages in errors.items() if key in REQUIRED or key not in data}
+        if fatal:
+            raise ValidationError(fatal) from None
+        # Only optional fields are wrong: the member is imported without them.
+        for key, messages in errors.items():
+            notes.append((key, values.get(key, ""), _left_out(key, messages[0])))
+            data[key] = ""
+    return services.clean_member(data, today=ctx.today, language=ctx.language)
 
 
 # What `_prepare` makes of a valid row: (ID hash, card number, the COMPARED values but the team,
@@ -205,13 +463,15 @@ def _validate(values: dict[str, str], today: dt.date, language: str | None) -> s
 Prepared = tuple[str, str, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
 
 
-def _prepare(values: dict[str, str], today: dt.date, language: str | None, sealer: pii.Sealer) -> Prepared | str:
+def _prepare(values: dict[str, str], ctx: _Context, notes: list[Note]) -> Prepared | str:
     """Validate one row and compute everything about it that needs no database: the ID hash,
-    the sealed ID number and phone, the phone's hash and the name's search columns."""
+    the sealed ID number and phone, the phone's hash and the name's search columns. Values
+    left out of the row are added to `notes`."""
     try:
-        clean = _validate(values, today, language)
+        clean = _validate(values, ctx, notes)
     except ValidationError as exc:
         return _first_error(exc)
+    sealer = ctx.sealer
     f = clean.fields
     cols = services.search_columns(clean.name)
     digest = sealer.blind_index(clean.id_number)
@@ -237,6 +497,24 @@ def _prepare(values: dict[str, str], today: dt.date, language: str | None, seale
     return digest, f["card_number"], compared, head, tail
 
 
+def _current(found: Member, key: str) -> str:
+    """A member's present value of a roster column, as a cell would give it."""
+    if key == "migrant":
+        return "是" if found.migrant else "否"
+    if key == "sex":
+        return ""
+    return str(getattr(found, key, "") or "")
+
+
+def _without(values: dict[str, str], keys: set[str], found: Member | None) -> dict[str, str]:
+    """The row with the values left out: empty for a new member, an existing one's own
+    values otherwise (an upsert never blanks a field because the file's value was wrong)."""
+    patched = dict(values)
+    for key in keys:
+        patched[key] = _current(found, key) if found is not None else ""
+    return patched
+
+
 def _first_error(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         for messages in exc.message_dict.values():
@@ -252,7 +530,6 @@ def stage(
     job: ImportJob, *, progress: Callable[[int], None] | None = None, today: dt.date | None = None
 ) -> tuple[Result, _Rejects]:
     """Read, validate and stage the file; nothing in the registry changes."""
-    today = today or timezone.localdate()
     union = job.union
     teams = _teams(union)
     result, rejects = Result(), _Rejects()
@@ -261,22 +538,30 @@ def stage(
     )
     job.result = {"sheet": sheet.name, "header_row": sheet.header_row, "notes": sheet.notes}
     result.present = frozenset(sheet.columns)
-    language = translation.get_language()
-    sealer = pii.Sealer()
+    ctx = _Context(
+        today=today or timezone.localdate(),
+        language=translation.get_language(),
+        sealer=pii.Sealer(),
+        vocab=Vocabulary.of(union),
+        choice_keys=tuple(key for key in CHOICE_COLUMNS if key in sheet.columns),
+    )
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
-    pending: list[tuple[Row, Prepared, int | None]] = []
+    pending: list[tuple[Row, Prepared, int | None, list[Note] | None]] = []
+    notes: list[Note] = []
 
     def flush() -> None:
         if pending:
-            _stage_chunk(job, union, pending, result, rejects)
+            _stage_chunk(job, union, pending, result, rejects, ctx)
             pending.clear()
         if progress:
             progress(result.rows)
 
     for row in rows:
         result.rows += 1
-        prepared = _prepare(row.values, today, language, sealer)
+        if notes:
+            notes = []
+        prepared = _prepare(row.values, ctx, notes)
         if isinstance(prepared, str):
             rejects.add(result, row, prepared)
             continue
@@ -289,15 +574,14 @@ def stage(
         if card:
             other = seen_cards.get(card)
             if other is not None:
-                rejects.add(result, row, f"会员证号与第 {other} 行重复。", "文件内会员证号重复")
-                continue
-            seen_cards[card] = row.number
+                notes.append(("card_number", card, f"会员证号与第 {other} 行重复，{_LEFT_OUT}"))
+            else:
+                seen_cards[card] = row.number
         team_name = row.values.get("team", "")
         team_id = teams.get(team_name) if team_name else None
         if team_name and team_id is None:
-            rejects.add(result, row, f"班组“{team_name}”不在该工会下，请先在组织架构中建立。")
-            continue
-        pending.append((row, prepared, team_id))
+            notes.append(("team", team_name, f"班组“{team_name}”不在该工会下，请先在组织架构中建立；{_LEFT_OUT}"))
+        pending.append((row, prepared, team_id, notes or None))
         if len(pending) >= CHUNK:
             flush()
     flush()
@@ -318,7 +602,7 @@ def _registry_rows(select: str, column: str, values: list[str]) -> list[tuple[An
         return cur.fetchall()
 
 
-def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None:
+def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects, ctx: _Context) -> None:
     digests = [p[1][0] for p in pending]
     hits = [digest for (digest,) in _registry_rows("id_hash", "id_hash", digests)]
     existing = {m.id_hash: m for m in Member.objects.filter(id_hash__in=hits).select_related("union")} if hits else {}
@@ -327,11 +611,21 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None
     staged: list[tuple[Any, ...]] = []
     changed = result.updated_columns()
     compared = [i for i, f in enumerate(COMPARED) if f in changed]
-    for row, (digest, card, values, head, tail), team_id in pending:
+    for row, prepared, team_id, notes in pending:
+        digest, card, values, head, tail = prepared
         found = existing.get(digest)
         if card and card_owner.get(card, digest) != digest:
-            rejects.add(result, row, "会员证号已被会员库中的其他人使用。", "会员证号已被他人使用")
-            continue
+            notes = [*(notes or ()), ("card_number", card, f"会员证号已被会员库中的其他人使用，{_LEFT_OUT}")]
+        if notes:  # values left out: the row again without them (an existing member keeps his own)
+            left = {key for key, _, _ in notes}
+            if found is not None or "card_number" in left:
+                again = _prepare(_without(row.values, left, found), ctx, [])
+                if isinstance(again, str):  # not expected: only optional fields changed
+                    rejects.add(result, row, again)
+                    continue
+                digest, card, values, head, tail = again
+            if "team" in left and found is not None:
+                team_id = found.team_id
         action = "insert"
         if found is not None:
             live = found.status in (Status.ACTIVE, Status.RETAINED)
@@ -348,6 +642,8 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None
             if live and found.union_id != union.pk:
                 rejects.add(result, row, services.duplicate_message(found), "已是其他工会的会员（请办理转会）")
                 continue
+            if notes:
+                rejects.warn(result, row, notes)
             if live:
                 fresh = (*values, team_id)
                 if all(getattr(found, COMPARED[i]) == fresh[i] for i in compared):
@@ -356,6 +652,8 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects) -> None
                 action = "update"
             else:
                 action = "rejoin"
+        elif notes:
+            rejects.warn(result, row, notes)
         staged.append((job.pk, row.number, action, found.pk if found else None, *head, team_id, *tail))
         if action == "insert":
             result.imported += 1
@@ -539,16 +837,24 @@ def run(
             apply(job, result)
     finally:
         clear_stage(job)
-    if report and rejects.rows:
+    if report and (rejects.rows or rejects.warnings):
         write_report(report, rejects)
     return result
 
 
+WARNING_LABELS = ["行号", "姓名", "列", "原值", "说明"]
+WARNINGS_SHEET = "提醒"
+
+
 def write_report(path: str | Path, rejects: _Rejects) -> None:
+    """The import's report: the refused rows with their 错误原因 (sheet 错误行, ready to fix and
+    upload again) and, on a sheet 提醒, each value left out of a row that was imported."""
     keys = [c.key for c in COLUMNS]
     labels = ["行号", *[c.label for c in COLUMNS]]
     rows = (([str(n), *[values.get(k, "") for k in keys]], reason) for n, values, reason in rejects.rows)
-    write_rejects_xlsx(path, labels, rows)
+    warnings = ([str(n), name, column, value, message] for n, name, column, value, message in rejects.warnings)
+    extra = (WARNINGS_SHEET, WARNING_LABELS, warnings) if rejects.warnings else None
+    write_rejects_xlsx(path, labels, rows, extra=extra)
 
 
 def iter_reasons(result: Result) -> Iterator[tuple[str, int]]:

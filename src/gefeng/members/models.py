@@ -301,3 +301,31 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row_number}"
+
+
+@scope.rule(org="org__", view="members.import")
+class ValueMapping(models.Model):
+    """What a union's rosters mean by a word the registry does not know (“操作岗” → 一线工人).
+
+    Chosen on the import preview (or `import_members --map`) and applied to that union's next
+    rosters. `raw_value` is kept folded (no spaces, case-folded) as the importer compares it;
+    an empty `value` means “leave the field empty, without a warning”."""
+
+    org = models.ForeignKey("orgs.OrgNode", verbose_name=_("工会"), on_delete=models.CASCADE, related_name="+")
+    column = models.CharField(_("列"), max_length=30)
+    raw_value = models.CharField(_("原值"), max_length=100)
+    value = models.CharField(_("取值"), max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("名册取值对照")
+        verbose_name_plural = _("名册取值对照")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "column", "raw_value"], name="valuemapping_org_column_raw"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column}：{self.raw_value} → {self.value or '（留空）'}"

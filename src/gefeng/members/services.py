@@ -36,6 +36,7 @@ from gefeng.members.models import (
     Political,
     SkillLevel,
     Status,
+    ValueMapping,
 )
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
 
@@ -532,6 +533,62 @@ def import_job_create(
         # never picks up a job that does not exist yet (the immediate backend of the tests runs it here).
         tasks.run_import.enqueue(job_id=job.pk)
     return job
+
+
+def value_mappings_save(*, actor: Any, union: OrgNode, mappings: list[tuple[str, str, str | None]]) -> int:
+    """Remember what `union`'s rosters mean by words the registry does not know.
+
+    `mappings` are (column key, the word as in the file, stored value); a value of "" leaves the
+    field empty without a warning, None forgets the word. `actor` None is the server console.
+    Returns how many mappings changed; all or none are written."""
+    from gefeng.members import importer  # importer → services
+
+    if actor is not None:
+        scope.require(actor, union, "members.import")
+    errors: list[str] = []
+    wanted: dict[tuple[str, str], str | None] = {}
+    for column, raw, value in mappings:
+        label = importer.LABELS.get(column, column)
+        folded = importer.fold(raw or "")
+        if column not in importer.CHOICE_COLUMNS:
+            errors.append(f"“{column}”不是可以对照取值的列。")
+        elif not folded or len(folded) > importer.MAPPABLE_CHARS:
+            errors.append(f"{label}的原值应为 1–{importer.MAPPABLE_CHARS} 个字符。")
+        elif value and value not in dict(importer.choices(column)):
+            errors.append(f"{label}没有“{value}”这个选项。")
+        else:
+            wanted[(column, folded)] = value
+    if errors:
+        raise ValidationError(errors)
+    changes: list[dict[str, str | None]] = []
+    with transaction.atomic():
+        have = {
+            (m.column, m.raw_value): m
+            for m in ValueMapping.objects.select_for_update().filter(
+                org=union, column__in={c for c, _ in wanted}, raw_value__in={r for _, r in wanted}
+            )
+        }
+        for (column, folded), value in wanted.items():
+            current = have.get((column, folded))
+            if value is None:
+                if current is not None:
+                    current.delete()
+                    changes.append({"column": column, "raw": folded, "from": current.value, "to": None})
+            elif current is None:
+                ValueMapping.objects.create(org=union, column=column, raw_value=folded, value=value, actor=_user(actor))
+                changes.append({"column": column, "raw": folded, "from": None, "to": value})
+            elif current.value != value:
+                changes.append({"column": column, "raw": folded, "from": current.value, "to": value})
+                current.value, current.actor = value, _user(actor)
+                current.save(update_fields=["value", "actor", "updated_at"])
+        if changes:
+            audit.record(
+                actor=actor,
+                action="members.value_mapping.saved",
+                obj=union,
+                changes={"union": union.name, "mappings": changes},
+            )
+    return len(changes)
 
 
 def import_retention_days() -> int:
