@@ -27,6 +27,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
+        from gefeng.members.tasks import reap_dead
+
+        reap_dead()  # imports cut off when the server last stopped
         from gunicorn.app.base import BaseApplication
 
         from gefeng.wsgi import application
