@@ -32,7 +32,10 @@ What real files look like, and what is done about it:
 
 Memory: CSV is read line by line. For Excel formats python-calamine holds the chosen sheet's
 cells in its own (Rust) memory; rows are converted to Python one at a time (`iter_rows`), so the
-sheet never lives in memory twice.
+sheet never lives in memory twice. Before a workbook reaches a reader, `core.tabular_guard` checks
+its declared and real unpacked sizes, its sheets' extent and its XML (no DTD) against `Limits`;
+a sheet whose rectangle python-calamine would build too large goes to the streaming reader.
+Uploads are read through `core.tabular_isolated`, in a child process with memory and time limits.
 
 Also here: `parse_date` for the date forms people type, `excel_serial_to_date`, and
 `write_rejects_xlsx` for handing the refused rows back with their reasons.
