@@ -116,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gefeng.core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -243,6 +244,17 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_MB = env_int("GEFENG_UPLOAD_MAX_MB", 50, minimum=1)
 API_TOKEN_DAYS = env_int("GEFENG_API_TOKEN_DAYS", 180, minimum=1, maximum=366)
 IMPORT_RETENTION_DAYS = env_int("GEFENG_IMPORT_RETENTION_DAYS", 30, minimum=1)
+# What an uploaded table may hold, checked before it is read (core.tabular_guard), and the
+# memory and CPU time of the child process that reads it (core.tabular_isolated).
+IMPORT_MAX_ROWS = env_int("GEFENG_IMPORT_MAX_ROWS", 1_048_576, minimum=100)
+IMPORT_MAX_COLUMNS = env_int("GEFENG_IMPORT_MAX_COLUMNS", 16_384, minimum=20)
+IMPORT_MAX_CELLS = env_int("GEFENG_IMPORT_MAX_CELLS", 30_000_000, minimum=10_000)
+IMPORT_MAX_UNPACKED_MB = env_int("GEFENG_IMPORT_MAX_UNPACKED_MB", 1024, minimum=1)
+IMPORT_MAX_RATIO = env_int("GEFENG_IMPORT_MAX_RATIO", 200, minimum=10)
+IMPORT_READ_MEMORY_MB = env_int("GEFENG_IMPORT_READ_MEMORY_MB", 2048, minimum=256)
+IMPORT_READ_SECONDS = env_int("GEFENG_IMPORT_READ_SECONDS", 600, minimum=10)
+# An import whose worker process is gone, or silent this long, is marked failed (tasks.reap_stale).
+IMPORT_STALE_MINUTES = env_int("GEFENG_IMPORT_STALE_MINUTES", 120, minimum=5)
 
 # 产改责任清单 (reform)
 REFORM_DUE_DAYS = env_int("GEFENG_REFORM_DUE_DAYS", 5, minimum=0, maximum=60)
@@ -270,6 +282,19 @@ HONOURS_NOTICE_TEMPLATE = env_str("GEFENG_HONOURS_NOTICE_TEMPLATE")
 HONOURS_PUBLIC_OBJECTIONS_PER_HOUR = env_int("GEFENG_HONOURS_PUBLIC_OBJECTIONS_PER_HOUR", 5, minimum=1)
 HONOURS_PUBLIC_OBJECTIONS_PER_DAY = env_int("GEFENG_HONOURS_PUBLIC_OBJECTIONS_PER_DAY", 200, minimum=1)
 HONOURS_CERTIFICATE_PREFIX = env_str("GEFENG_HONOURS_CERTIFICATE_PREFIX") or "PX"
+# A request body larger than this is refused from its Content-Length before it is read
+# (core.middleware.RequestSizeMiddleware): the largest upload any page takes, plus the form.
+REQUEST_MAX_MB = env_int(
+    "GEFENG_REQUEST_MAX_MB",
+    max(
+        UPLOAD_MAX_MB,
+        REFORM_EVIDENCE_MAX_MB,
+        HONOURS_UPLOAD_MAX_MB,
+        SUPERVISION_UPLOAD_MAX_MB * SUPERVISION_UPLOAD_MAX_FILES,
+    )
+    + 1,
+    minimum=1,
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

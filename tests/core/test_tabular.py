@@ -1048,9 +1048,9 @@ def test_open_table_streams_an_xlsx_from_the_threshold_on(tmp_path, monkeypatch)
     streamed = []
     real = tabular._xlsx_sources
 
-    def spy(p):
+    def spy(p, limits):
         streamed.append(p)
-        return real(p)
+        return real(p, limits)
 
     monkeypatch.setattr(tabular, "_xlsx_sources", spy)
     size = path.stat().st_size

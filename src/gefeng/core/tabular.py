@@ -32,7 +32,10 @@ What real files look like, and what is done about it:
 
 Memory: CSV is read line by line. For Excel formats python-calamine holds the chosen sheet's
 cells in its own (Rust) memory; rows are converted to Python one at a time (`iter_rows`), so the
-sheet never lives in memory twice.
+sheet never lives in memory twice. Before a workbook reaches a reader, `core.tabular_guard` checks
+its declared and real unpacked sizes, its sheets' extent and its XML (no DTD) against `Limits`;
+a sheet whose rectangle python-calamine would build too large goes to the streaming reader.
+Uploads are read through `core.tabular_isolated`, in a child process with memory and time limits.
 
 Also here: `parse_date` for the date forms people type, `excel_serial_to_date`, and
 `write_rejects_xlsx` for handing the refused rows back with their reasons.
@@ -60,10 +63,24 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from gefeng.core.exports import safe_cell
+from gefeng.core.tabular_guard import (
+    CALAMINE_MAX_CELLS,
+    DEFAULT_LIMITS,
+    Limits,
+    TabularError,
+    check_zip,
+    measured,
+    refuse_dtd,
+    scan_xlsx,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 
 __all__ = [
     "HEADER_SCAN_ROWS",
     "Column",
+    "Limits",
     "Row",
     "Sheet",
     "TabularError",
@@ -88,6 +105,11 @@ REASON_LABEL = "错误原因"
 MSG_EMPTY = "文件是空的（0 字节），请检查是否选错了文件。"
 MSG_UNREADABLE = "无法读取该文件：不是有效的 Excel（.xlsx/.xls/.ods）或 CSV 文件。"
 MSG_ENCRYPTED = "文件已加密，请取消密码后再导入。"
+MSG_BIFF5 = "不支持 Excel 95 格式，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+MSG_BIG5 = (
+    "文件似乎是繁体中文（Big5）编码，表头与模板不符。"
+    "请用 Excel 或 WPS 打开后另存为 .xlsx（或 UTF-8 编码的 CSV），表头使用模板中的简体文字。"
+)
 MSG_WEB_PAGE = (
     "无法读取该文件：它实际是网页（HTML）或 XML 格式，只是扩展名像 Excel 文件。"
     "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再导入。"
@@ -97,8 +119,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 # Stream names (directory entries, UTF-16LE) that mark an encrypted OOXML package (MS-OFFCRYPTO).
 _ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_BIFF5_STREAM = "Book".encode("utf-16-le")  # Excel 5.0/95 workbooks
+_BIFF8_STREAM = "Workbook".encode("utf-16-le")  # Excel 97 and later
+_OLE_NAMES = (*_ENCRYPTION_STREAMS, _BIFF5_STREAM, _BIFF8_STREAM)
 _OLE_DIR_ENTRY = 128  # directory entries are 128 bytes and sectors are multiples of 512
-_MAX_UNPACKED = 2 * 1024**3  # declared uncompressed size of a workbook's parts (zip-bomb guard)
 _CHUNK = 1 << 20
 
 # Removed from every cell: ideographic space (used to pad two-character names) and invisible
@@ -112,10 +136,6 @@ _TOTAL = re.compile(r"^(?:合计|总计|小计)(?::.*)?$")
 _LOST_DIGITS = re.compile(r"^-?\d(?:\.\d+)?e\+?\d+$", re.IGNORECASE)
 
 T = TypeVar("T")
-
-
-class TabularError(Exception):
-    """A problem with the file as a whole; `str(error)` is a Chinese message for the uploader."""
 
 
 @dataclass(frozen=True)
@@ -311,30 +331,33 @@ def _ymd(raw: str, year: int, month: int, day: int) -> dt.date:
 # Telling the format
 
 
-def _sniff_format(path: Path) -> str:
+def _sniff_format(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """The format from the bytes ("xlsx", "xlsb", "ods", "xls", "csv"); TabularError if none."""
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(_ZIP_MAGIC):
-        return _zip_format(path)
+        return _zip_format(path, limits)
     if head == _OLE_MAGIC:
-        if _ole_encrypted(path):
+        streams = _ole_streams(path)
+        if streams & set(_ENCRYPTION_STREAMS):
             raise TabularError(MSG_ENCRYPTED)
+        if _BIFF5_STREAM in streams and _BIFF8_STREAM not in streams:
+            raise TabularError(MSG_BIFF5)
         return "xls"
     return "csv"
 
 
-def _zip_format(path: Path) -> str:
+def _zip_format(path: Path, limits: Limits) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            if sum(info.file_size for info in infos) > _MAX_UNPACKED:
-                raise TabularError(f"文件解压后超过 {format_size(_MAX_UNPACKED)}，不像是正常的表格，请拆分后分批导入。")
+            check_zip(archive, limits)
             if "mimetype" in names:
                 with archive.open("mimetype") as member:
                     mimetype = member.read(200)
                 if b"opendocument.spreadsheet" in mimetype:
+                    scan_xlsx(archive, (), limits)  # real sizes and no DTD, before calamine
                     return "ods"
                 raise TabularError(MSG_UNREADABLE + "该文件似乎是其他类型的 OpenDocument 文档。")
             if "xl/workbook.xml" in names:
@@ -350,23 +373,28 @@ def _zip_format(path: Path) -> str:
     raise TabularError(MSG_UNREADABLE)
 
 
-def _ole_encrypted(path: Path) -> bool:
-    """Whether an OLE compound file has the directory entries of an encrypted OOXML package.
+def _ole_streams(path: Path) -> set[bytes]:
+    """Which of the streams that matter (encryption, BIFF5 "Book", BIFF8 "Workbook") an OLE
+    compound file's directory names.
 
-    Directory entries start on 128-byte boundaries (sectors are 512 or 4096 bytes), so a name
-    is only counted there; the same bytes inside cell text cannot trigger it by accident.
+    Directory entries start on 128-byte boundaries (sectors are 512 or 4096 bytes) with the
+    name's length (bytes, with the terminating NUL) at offset 64, so a name is only counted
+    there; the same bytes inside cell text cannot trigger it by accident.
     """
+    found: set[bytes] = set()
     with path.open("rb") as handle:
         offset = 0
         while chunk := handle.read(_CHUNK):  # _CHUNK is a multiple of 128: entries never straddle
-            for name in _ENCRYPTION_STREAMS:
+            for name in _OLE_NAMES:
                 at = chunk.find(name)
                 while at != -1:
-                    if (offset + at) % _OLE_DIR_ENTRY == 0:
-                        return True
+                    start = offset + at
+                    length = chunk[at + 64 : at + 66]
+                    if start % _OLE_DIR_ENTRY == 0 and int.from_bytes(length, "little") == len(name) + 2:
+                        found.add(name)
                     at = chunk.find(name, at + 1)
             offset += len(chunk)
-    return False
+    return found
 
 
 def _text_encoding(path: Path) -> str:
@@ -418,8 +446,8 @@ class _Source:
     offset: int = 0  # column index of the first cell in each row
 
 
-def _csv_source(path: Path, display: str) -> tuple[_Source, str]:
-    encoding = _text_encoding(path)
+def _csv_source(path: Path, display: str, encoding: str | None = None) -> tuple[_Source, str]:
+    encoding = encoding or _text_encoding(path)
     with path.open(encoding=encoding, newline="") as handle:
         sample = handle.read(64 * 1024)
     head = sample.lstrip()[:1024].lower()
@@ -438,10 +466,24 @@ def _csv_source(path: Path, display: str) -> tuple[_Source, str]:
         except (csv.Error, UnicodeDecodeError) as error:
             where = f"第 {reader.line_num} 行附近" if reader is not None else "文件"
             raise TabularError(
-                f"{where}无法读取（{error}）。请检查该处的引号是否成对，或另存为 .xlsx 后再导入。"
+                f"{where}无法读取（{_csv_problem(error)}）。请检查该处的引号是否成对，或另存为 .xlsx 后再导入。"
             ) from None
 
     return _Source(name=display, rows=rows()), encoding
+
+
+def _csv_problem(error: Exception) -> str:
+    """The csv module's English complaint, said in Chinese."""
+    text = str(error)
+    if isinstance(error, UnicodeDecodeError):
+        return "文字编码有误"
+    if "field larger than field limit" in text:
+        return f"有一个单元格超过 {csv.field_size_limit():,} 个字符，多半是引号没有成对"
+    if "NUL" in text:
+        return "含有空字符（NUL），文件可能已损坏"
+    if "new-line character" in text or "unexpected end of data" in text or "EOF" in text:
+        return "引号内的内容一直延续到了文件末尾"
+    return "格式有误"
 
 
 def _calamine(call: Callable[[], T]) -> T:
@@ -521,6 +563,7 @@ _NUMBER, _DATETIME, _TIMEDELTA = 0, 1, 2
 _BUILTIN_DATES = frozenset([*range(14, 23), *range(27, 37), 45, 47, *range(50, 59)])
 _BUILTIN_DURATION = 46  # [h]:mm:ss
 _XML_PIECE = 1 << 20
+_PAD = 256  # rows start as wide as the widest so far, up to this (fewer list growths)
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 
@@ -715,13 +758,22 @@ class _XlsxBook:
         return self._strings
 
 
-def _xml_pieces(archive: zipfile.ZipFile, part: str, tag: str) -> Iterator[str]:
-    """The part's text in pieces of about 1 MB, each cut after the last end tag `</tag>`."""
+def _xml_pieces(archive: zipfile.ZipFile, part: str, tag: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[str]:
+    """The part's text in pieces of about 1 MB, each cut after the last end tag `</tag>`.
+
+    The bytes are counted as they unpack (a zip header that understates them cannot pass), and
+    a DTD at the start is refused: no entity is ever declared, let alone expanded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     rest = ""
-    with archive.open(part) as handle:
+    info = archive.getinfo(part)
+    with archive.open(info) as handle:
+        chunks = measured(handle, info, [limits.unpacked], limits)
+        first = True
         while True:
-            chunk = handle.read(_XML_PIECE)
+            chunk = next(chunks, b"")
+            if first:
+                refuse_dtd(chunk)
+                first = False
             text = rest + decoder.decode(chunk, final=not chunk)
             if not chunk:
                 if text:
@@ -748,8 +800,12 @@ def _last_end_tag(text: str, tag: str) -> int:
             return at + len(close)
 
 
-def _xlsx_rows(book: _XlsxBook, part: str) -> Iterator[list[Any]]:
-    """The sheet's rows from row 1 on (blank rows as []), each a list of cells from column A."""
+def _xlsx_rows(book: _XlsxBook, part: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[list[Any]]:
+    """The sheet's rows from row 1 on (blank rows as []), each a list of cells from column A.
+
+    A sparse sheet (cells at A1 and XFD1048576) costs its cells, never its rectangle: rows
+    start at most `_PAD` cells wide, and row numbers and columns past the limits are refused."""
+    max_rows, max_columns = limits.rows, limits.columns
     strings: list[str] | None = None
     kinds = book.kinds
     styles = len(kinds)
@@ -761,7 +817,7 @@ def _xlsx_rows(book: _XlsxBook, part: str) -> Iterator[list[Any]]:
     number = 0  # the current row's number
     width = 0  # the widest row so far: new rows start that wide
     started = False
-    for piece in _xml_pieces(book.archive, part, "row"):
+    for piece in _xml_pieces(book.archive, part, "row", limits):
         position = 0
         if not started:
             found = _XML_SHEET_DATA.search(piece)
@@ -803,7 +859,9 @@ def _xlsx_rows(book: _XlsxBook, part: str) -> Iterator[list[Any]]:
                     yield current
                     expected = number + 1
                 number = found_number if found_number is not None else max(expected, number + 1)
-                current = [""] * width
+                if number > max_rows:
+                    raise too_many_rows(number, limits)
+                current = [""] * min(width, _PAD)
                 continue
             if current is None:  # a cell outside any row: not a valid sheet
                 raise TabularError(MSG_UNREADABLE)
@@ -815,6 +873,8 @@ def _xlsx_rows(book: _XlsxBook, part: str) -> Iterator[list[Any]]:
                 column = columns.get(letters)
                 if column is None:
                     column = columns[letters] = _column_index(letters)
+                    if column >= max_columns:
+                        raise too_many_columns(column + 1, limits, f"第 {number:,} 行：")
             else:
                 column = len(current)
             if kind == "" or kind == "n":
@@ -896,7 +956,7 @@ def _iso_value(text: str) -> Any:
     return moment.date() if moment.time() == dt.time(0) else moment
 
 
-def _xlsx_sources(path: Path) -> Iterator[_Source]:
+def _xlsx_sources(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[_Source]:
     """The worksheets of an .xlsx, visible ones first, each read only when the caller gets to it."""
     try:
         archive = zipfile.ZipFile(path)
@@ -914,7 +974,7 @@ def _xlsx_sources(path: Path) -> Iterator[_Source]:
         found = book.part(part)
         if found is None:
             continue
-        yield _Source(name=name, rows=_guarded(_xlsx_rows(book, found)))
+        yield _Source(name=name, rows=_guarded(_xlsx_rows(book, found, limits)))
 
 
 def _guarded(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
@@ -1074,6 +1134,7 @@ def open_table(
     max_bytes: int | None = None,
     filename: str | None = None,
     compact: Collection[str] = frozenset(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Sheet, Iterator[Row]]:
     """Open an uploaded table: find the data sheet and its header, and stream its rows.
 
@@ -1082,6 +1143,9 @@ def open_table(
     path is often a temporary file). Raises TabularError before any row is read when the file
     is too large, empty, not a spreadsheet, encrypted, or has no sheet with the required columns.
     Rows are read lazily; a broken CSV line further down raises TabularError while iterating.
+    `limits` bounds rows, columns, cells and unpacked bytes (see `core.tabular_guard`). Run this
+    in the web or job process only for trusted files: uploads go through
+    `core.tabular_isolated.open_table_isolated`, which reads in a child process.
     """
     path = Path(path)
     display = filename or path.name
@@ -1091,14 +1155,16 @@ def open_table(
         raise TabularError(MSG_EMPTY)
     if max_bytes is not None and size > max_bytes:
         raise TabularError(f"文件大小 {format_size(size)}，超过上限 {format_size(max_bytes)}，请拆分后分批导入。")
-    fmt = _sniff_format(path)
+    fmt = _sniff_format(path, limits)
     encoding = ""
     workbook: CalamineWorkbook | None = None
     if fmt == "csv":
         source, encoding = _csv_source(path, display)
         sources: Iterator[_Source] = iter((source,))
-    elif fmt == "xlsx" and STREAM_XLSX_FROM is not None and size >= STREAM_XLSX_FROM:
-        sources = _xlsx_sources(path)
+    elif fmt == "xlsx" and (
+        (STREAM_XLSX_FROM is not None and size >= STREAM_XLSX_FROM) or _too_wide_for_calamine(path, limits)
+    ):
+        sources = _xlsx_sources(path, limits)
     else:
         workbook = _calamine(lambda: CalamineWorkbook.from_path(os.fspath(path)))
         sources = _workbook_sources(workbook)
@@ -1107,6 +1173,7 @@ def open_table(
     try:
         for source in sources:
             looked.append(source.name)
+            source.rows = _limited(source.rows, source.offset, limits)
             head = list(itertools.islice(source.rows, HEADER_SCAN_ROWS + 1))
             header, partial = matcher.find(head, source.offset)
             if header is None:
@@ -1127,7 +1194,50 @@ def open_table(
     finally:
         if workbook is not None:  # loaded sheets stay readable after the book is closed
             _calamine(workbook.close)
+    if encoding == "gb18030" and _big5_header(path, display, matcher, best, limits):
+        raise TabularError(MSG_BIG5)
     raise TabularError(_missing_message(matcher, best, looked, fmt))
+
+
+def _big5_header(path: Path, display: str, matcher: _Matcher, best: _Header | None, limits: Limits) -> bool:
+    """Whether a text file read as GB18030 (Big5 bytes nearly always decode as GB18030, as
+    nonsense) shows more of the header when read as Big5: then the file is traditional Chinese."""
+    if not _decodes_as_text(path, "big5"):
+        return False
+    source, _ = _csv_source(path, display, "big5")
+    head = list(itertools.islice(_limited(source.rows, 0, limits), HEADER_SCAN_ROWS + 1))
+    header, partial = matcher.find(head, 0)
+    found = header or partial
+    return found is not None and len(found.columns) > (len(best.columns) if best else 0)
+
+
+def _too_wide_for_calamine(path: Path, limits: Limits) -> bool:
+    """Whether a sheet's rectangle (declared, or reached by its cells) is more than
+    python-calamine may build; refuses the file outright past the limits."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = _XlsxBook(archive)
+            parts = [found for _, part, _ in book.sheets if (found := book.part(part))]
+            return scan_xlsx(archive, parts, limits).rectangle > CALAMINE_MAX_CELLS
+    except TabularError:
+        raise
+    except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
+        raise TabularError(MSG_UNREADABLE) from None
+
+
+def _limited(rows: Iterator[Sequence[Any]], offset: int, limits: Limits) -> Iterator[Sequence[Any]]:
+    """Rows as they come, refused past the row, column or cell limit."""
+    cells = 0
+    for number, row in enumerate(rows, start=1):
+        width = len(row)
+        if width + offset > limits.columns:
+            raise too_many_columns(width + offset, limits, f"第 {number:,} 行：")
+        cells += width
+        if cells > limits.cells:
+            raise too_many_cells(cells, limits)
+        if number > limits.rows:
+            raise too_many_rows(number, limits)
+        yield row
 
 
 def _rows(
@@ -1203,10 +1313,14 @@ def write_rejects_xlsx(
     Constant memory; every cell is text (so a corrected ID number stays text), formula
     injection is neutralised like the exports (`safe_cell`), the header is bold and frozen and
     the reasons are red. `extra` (sheet name, labels, rows of text) adds a second sheet in the
-    same style. Returns the number of refused rows written.
+    same style. Returns the number of refused rows written. The file holds personal data: it is
+    created readable by its owner only (0600), before XlsxWriter writes into it.
     """
+    path = os.fspath(path)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT
     workbook = xlsxwriter.Workbook(
-        os.fspath(path),
+        path,
         {
             "constant_memory": True,
             "strings_to_formulas": False,

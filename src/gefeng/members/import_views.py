@@ -39,7 +39,8 @@ from django.views.decorators.http import require_http_methods
 from gefeng.core import audit, pii, scope
 from gefeng.core.exports import XLSX_CONTENT_TYPE
 from gefeng.core.pagination import paginate
-from gefeng.core.tabular import Row, Sheet, TabularError, column_letter, open_table
+from gefeng.core.tabular import Row, Sheet, TabularError, column_letter
+from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.core.types import AuthedRequest
 from gefeng.core.validators import id_check_char
 from gefeng.members import importer, services
@@ -136,7 +137,7 @@ def save_upload(upload: UploadedFile) -> tuple[Path, int]:
 
 
 def _preview(path: Path, filename: str) -> tuple[Sheet, list[Row]]:
-    sheet, rows = open_table(
+    sheet, rows = open_table_isolated(
         path, importer.COLUMNS, max_bytes=max_upload_bytes(), filename=filename, compact=importer.COMPACT
     )
     return sheet, list(itertools.islice(rows, PREVIEW_ROWS))

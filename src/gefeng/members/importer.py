@@ -28,7 +28,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone, translation
 
 from gefeng.core import audit, bulk, pii, scope
-from gefeng.core.tabular import Column, Row, TabularError, lost_digits, open_table, parse_date, write_rejects_xlsx
+from gefeng.core.tabular import Column, Row, TabularError, lost_digits, parse_date, write_rejects_xlsx
+from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.members import services
 from gefeng.members.models import (
     Education,
@@ -533,7 +534,7 @@ def stage(
     union = job.union
     teams = _teams(union)
     result, rejects = Result(), _Rejects()
-    sheet, rows = open_table(
+    sheet, rows = open_table_isolated(
         job.stored, COLUMNS, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=job.filename, compact=COMPACT
     )
     job.result = {"sheet": sheet.name, "header_row": sheet.header_row, "notes": sheet.notes}

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         self._schema(migrate=not opts["no_migrate"])
         if settings.PRODUCTION:
             call_command("collectstatic", interactive=False, verbosity=0)
+        from gefeng.members.tasks import reap_dead
+
+        reap_dead()  # imports cut off when the server last stopped
         from gunicorn.app.base import BaseApplication
 
         from gefeng.wsgi import application

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import Column, TabularError, open_table
-from gefeng.members import importer, services
+from gefeng.members import importer, services, tasks
 from gefeng.members.models import ImportJob, ImportMode, ImportStatus
 from gefeng.orgs.models import OrgNode
 
@@ -112,7 +113,10 @@ class Command(BaseCommand):
         folder = Path(settings.DATA_DIR) / "imports"
         folder.mkdir(parents=True, exist_ok=True)
         stored = folder / f"{uuid.uuid4().hex}{source.suffix.lower()}"
-        shutil.copyfile(source, stored)
+        # the copy holds the roster's personal data: readable by the owner only, from the start
+        fd = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst)
         job = ImportJob.objects.create(
             actor=None,
             union=union,
@@ -122,7 +126,9 @@ class Command(BaseCommand):
             mode=opts["mode"],
             dry_run=opts["dry_run"],
         )
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.RUNNING, started_at=timezone.now(), worker=tasks.worker_id()
+        )
         try:
             with acting_from(RequestInfo(source="cli")):
                 result = importer.run(job, progress=None, report=opts["report"] or None)
