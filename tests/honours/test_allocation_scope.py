@@ -30,7 +30,8 @@ def test_towns_and_systems_see_only_their_own_allocation(tree, personas, allocat
     assert [a.org for a in selectors.allocations(personas["liaison"], allocated)] == [tree.hrss]
     town_lines = _allocation_lines(personas["town"], allocated)
     assert len(town_lines) == 1 and town_lines[0].startswith("龙固镇")
-    assert {a.org for a in selectors.allocations(personas["county"], allocated)} == {tree.longgu, tree.yangtun, tree.hrss}
+    every = {tree.longgu, tree.yangtun, tree.hrss}
+    assert {a.org for a in selectors.allocations(personas["county"], allocated)} == every
     assert len(_allocation_lines(personas["county"], allocated)) == 3
 
 
