@@ -18,7 +18,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
-handler400 = "gefeng.core.views.error_400"
-handler403 = "gefeng.core.views.error_403"
-handler404 = "gefeng.core.views.error_404"
-handler500 = "gefeng.core.views.error_500"
+# Under /api/v1/ these answer JSON (gefeng.api.errors); elsewhere the HTML pages of core.views.
+handler400 = "gefeng.api.errors.handler400"
+handler403 = "gefeng.api.errors.handler403"
+handler404 = "gefeng.api.errors.handler404"
+handler500 = "gefeng.api.errors.handler500"

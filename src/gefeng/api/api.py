@@ -4,15 +4,33 @@ selectors, services and data scope as the web pages: outsiders get 404, no right
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.views.decorators.http import require_GET
-from ninja import NinjaAPI, Query, Schema
+from ninja import Path, Query, Schema
 from ninja.security import HttpBearer
+from pydantic import ConfigDict, Field
 
-from gefeng.api import services
+from gefeng.api import errors, services
+from gefeng.api.errors import responses
+from gefeng.api.types import (
+    AddressText,
+    CodeText,
+    Count,
+    Id,
+    IndustryChoice,
+    IsoDate,
+    KindChoice,
+    NameText,
+    OwnershipChoice,
+    PageNumber,
+    SearchText,
+    ShortText,
+    absent,
+    not_null,
+)
 from gefeng.core import figures, scope
 from gefeng.core.context import set_source
 from gefeng.orgs import selectors as org_selectors
@@ -20,6 +38,7 @@ from gefeng.orgs import services as org_services
 from gefeng.orgs.models import OrgNode
 
 MAX_PAGE = 200
+FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def _docs_guard(view):
@@ -37,30 +56,19 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = errors.JsonErrorsAPI(
     title="歌风平台接口",
     version="1",
-    description="按令牌所属用户的数据范围返回数据。请求头：Authorization: Bearer gf_…",
+    description=(
+        "按令牌所属用户的数据范围返回数据。请求头：Authorization: Bearer gf_…\n\n"
+        '出错时一律返回 JSON：{"detail": "说明", "errors": {"字段": ["原因"]}}'
+        "（errors 仅在 422 时给出）。各接口可能返回的状态码见其响应列表。"
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
     docs_decorator=_docs_guard,
 )
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
-    return api.create_response(request, {"detail": "没有权限。"}, status=403)
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    return api.create_response(request, {"detail": "不存在，或不在您的数据范围内。"}, status=404)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request, exc):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "数据有误。", "errors": errors}, status=422)
+errors.install(api)
 
 
 class MeOut(Schema):
@@ -94,25 +102,47 @@ class OrgPage(Schema):
 
 
 class OrgPatch(Schema):
-    name: str | None = None
-    short_name: str | None = None
-    code: str | None = None
-    industry: str | None = None
-    ownership: str | None = None
-    employee_count: int | None = None
-    union_founded_on: dt.date | None = None
-    address: str | None = None
+    """部分修改（PATCH）：只改请求体中给出的字段，未给出的保持不变；文本字段用 "" 清空，
+    职工人数和建会日期用 null 清空；不认识的字段不接受。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: NameText = absent(description="名称（不能为空）")
+    short_name: ShortText = absent(description="简称")
+    code: CodeText = absent(description="行政区划代码或统一社会信用代码（校验位不符时 422）")
+    industry: IndustryChoice = absent(description="行业门类")
+    ownership: OwnershipChoice = absent(description="经济类型")
+    employee_count: Count | None = absent(description="职工人数；null 清空")
+    union_founded_on: IsoDate | None = absent(description="建会日期（不能晚于今天）；null 清空")
+    address: AddressText = absent(description="地址")
 
 
 class OrgQuery(Schema):
-    q: str = ""
-    kind: str = ""
-    parent: int | None = None
-    page: int = 1
-    size: int = 50
+    q: SearchText = Field("", description="名称、简称包含，或代码等于")
+    kind: KindChoice = Field("", description="组织类型")
+    parent: Id | None = Field(None, description="直接上级的编号", json_schema_extra=not_null)
+    page: PageNumber = Field(1, description="页码")
+    size: int = Field(50, ge=1, le=MAX_PAGE, description="每页条数")
 
 
-@api.get("/me", response=MeOut, url_name="me")
+class OrgPath(Schema):
+    org_id: Id
+
+
+class FiguresQuery(Schema):
+    year: int | None = Field(
+        None, ge=FIRST_YEAR, le=LAST_YEAR, description="年份（默认今年）", json_schema_extra=not_null
+    )
+    org: Id | None = Field(None, description="组织编号（默认令牌用户的最高可见组织）", json_schema_extra=not_null)
+
+
+class FiguresOut(Schema):
+    org: str
+    year: int
+    figures: dict[str, Any] = Field(description="指标名 → 数值（个别指标按类别给出一组数值）")
+
+
+@api.get("/me", response=responses(MeOut, 401), url_name="me", summary="令牌所属用户")
 def me(request):
     user = request.auth
     return MeOut(
@@ -124,11 +154,11 @@ def me(request):
     )
 
 
-@api.get("/orgs", response=OrgPage, url_name="org-list")
+@api.get("/orgs", response=responses(OrgPage, 401, 403, 422), url_name="org-list", summary="组织列表")
 def org_list(request, filters: Query[OrgQuery]):
+    """一页组织（数据范围内）；页码超出末页时 items 为空。"""
     scope.require_perm(request.auth, "orgs.view")
-    size = max(1, min(filters.size, MAX_PAGE))
-    page = max(1, filters.page)
+    size, page = filters.size, filters.page
     qs = org_selectors.node_list(request.auth, org_selectors.NodeFilters(q=filters.q, kind=filters.kind))
     if filters.parent is not None:
         qs = qs.filter(parent_id=filters.parent)
@@ -136,29 +166,33 @@ def org_list(request, filters: Query[OrgQuery]):
     return OrgPage(items=[OrgOut.model_validate(r) for r in rows[:size]], page=page, has_next=len(rows) > size)
 
 
-@api.get("/orgs/{int:org_id}", response=OrgOut, url_name="org-detail")
-def org_detail(request, org_id: int):
-    return scope.get_or_404(request.auth, OrgNode, pk=org_id)
+@api.get("/orgs/{int:org_id}", response=responses(OrgOut, 401, 404, 422), url_name="org-detail", summary="一个组织")
+def org_detail(request, path: Path[OrgPath]):
+    return scope.get_or_404(request.auth, OrgNode, pk=path.org_id)
 
 
-@api.patch("/orgs/{int:org_id}", response=OrgOut, url_name="org-update")
-def org_update(request, org_id: int, payload: OrgPatch):
-    node = scope.get_or_404(request.auth, OrgNode, "orgs.change", pk=org_id)
+@api.patch(
+    "/orgs/{int:org_id}",
+    response=responses(OrgOut, 400, 401, 403, 404, 413, 422),
+    url_name="org-update",
+    summary="修改一个组织",
+)
+def org_update(request, path: Path[OrgPath], payload: OrgPatch):
+    """只改请求体中给出的字段（见 OrgPatch）；经与网页相同的校验并记入审计日志。"""
+    node = scope.get_or_404(request.auth, OrgNode, "orgs.change", pk=path.org_id)
     return org_services.orgnode_update(actor=request.auth, node=node, **payload.dict(exclude_unset=True))
 
 
-@api.get("/figures", url_name="figures")
-def figures_view(request, year: int | None = None, org: int | None = None):
+@api.get("/figures", response=responses(FiguresOut, 401, 403, 404, 422), url_name="figures", summary="年度统计")
+def figures_view(request, filters: Query[FiguresQuery]):
     """The year's figures for a visible org's subtree (default: the user's top visible node)."""
     scope.require_perm(request.auth, "figures.view")
-    if org is not None:
-        root = scope.get_or_404(request.auth, OrgNode, pk=org)
+    if filters.org is not None:
+        root = scope.get_or_404(request.auth, OrgNode, pk=filters.org)
     else:
         roots = org_selectors.roots_for(request.auth)
         if not roots:
             raise Http404
         root = roots[0]
-    year = year or dt.date.today().year
-    if not 1949 <= year <= dt.date.today().year + 1:
-        raise ValidationError({"year": ["年份无效。"]})
+    year = filters.year or dt.date.today().year
     return {"org": root.name, "year": year, "figures": figures.compute(root, year)}

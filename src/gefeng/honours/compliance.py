@@ -21,6 +21,7 @@ from django.db.models import Q
 
 from gefeng.honours.models import (
     LEVEL_RANK,
+    Allocation,
     Award,
     Campaign,
     Honour,
@@ -206,7 +207,12 @@ def nominee_problems(
     return None
 
 
-def _allocation_lines(campaign: Campaign, nominees: Sequence[Nomination], awards: dict[int, Award]) -> list[Line]:
+def _allocation_lines(
+    campaign: Campaign,
+    nominees: Sequence[Nomination],
+    awards: dict[int, Award],
+    allocations: Iterable[Allocation] | None,
+) -> list[Line]:
     lines: list[Line] = []
     for award in awards.values():
         used = sum(1 for x in nominees if x.award_id == award.pk)
@@ -215,7 +221,8 @@ def _allocation_lines(campaign: Campaign, nominees: Sequence[Nomination], awards
         if not ok:
             text += f"，超出 {used - award.quota} 名"
         lines.append(Line(award.title, ok, text, kind="quota"))
-    allocations = campaign.allocations.select_related("org", "award").order_by("award__order", "org__path")
+    if allocations is None:
+        allocations = campaign.allocations.select_related("org", "award").order_by("award__order", "org__path")
     for alloc in allocations:
         path = alloc.org.path
         used = sum(1 for x in nominees if x.award_id == alloc.award_id and x.unit.path.startswith(path))
@@ -227,10 +234,19 @@ def _allocation_lines(campaign: Campaign, nominees: Sequence[Nomination], awards
     return lines
 
 
-def evaluate(campaign: Campaign, nominees: Sequence[Nomination], *, quotas: bool = True) -> Report:
-    """Every quota and rule of `campaign` over `nominees` (nominations with `unit` loaded)."""
+def evaluate(
+    campaign: Campaign,
+    nominees: Sequence[Nomination],
+    *,
+    quotas: bool = True,
+    allocations: Iterable[Allocation] | None = None,
+) -> Report:
+    """Every quota and rule of `campaign` over `nominees` (nominations with `unit` loaded).
+
+    `allocations`: the allocation lines to report (a reader's, from `selectors.allocations`);
+    None reports every allocation of the campaign (approval, which sees the whole shortlist)."""
     awards = {a.pk: a for a in campaign.awards.all()}
-    lines: list[Line] = _allocation_lines(campaign, nominees, awards) if quotas else []
+    lines: list[Line] = _allocation_lines(campaign, nominees, awards, allocations) if quotas else []
     rules = list(campaign.rules.all().order_by("id"))
     honours = prior_honours(x.person_id for x in nominees if x.person_id)
     for rule in rules:

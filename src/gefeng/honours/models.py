@@ -143,7 +143,9 @@ class Award(models.Model):
         return self.title
 
 
-@scope.rule(org="campaign__org__", view="honours.view")
+# An allocation hangs on the unit given the places: the organiser (whose scope holds every unit
+# below it) sees them all, a town or system only its own.
+@scope.rule(org="org__", view="honours.view")
 class Allocation(models.Model):
     """名额分配: how many of an award's places a town or a system (member unit) may nominate.
 

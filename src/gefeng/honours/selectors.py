@@ -18,6 +18,7 @@ from gefeng.core import scope
 from gefeng.honours.compliance import Report, evaluate, person_rule_errors
 from gefeng.honours.models import (
     LIVE_STATUSES,
+    Allocation,
     Campaign,
     CampaignStatus,
     Honour,
@@ -123,7 +124,14 @@ def compliance(actor: Any, campaign: Campaign, *, basis: str = "") -> tuple[str,
         basis = "shortlist" if campaign.status in (CampaignStatus.NOTICE, CampaignStatus.DECIDED) else "live"
     statuses = [NominationStatus.SHORTLISTED, NominationStatus.AWARDED] if basis == "shortlist" else list(LIVE_STATUSES)
     rows = list(nominations(actor, campaign).filter(status__in=statuses).order_by("award__order", "id"))
-    return basis, evaluate(campaign, rows)
+    return basis, evaluate(campaign, rows, allocations=allocations(actor, campaign))
+
+
+def allocations(actor: Any, campaign: Campaign) -> list[Allocation]:
+    """The campaign's quota allocations the actor may see: the organiser all of them, a town or
+    system its own (the scope rule of Allocation hangs each on the unit given the places)."""
+    qs = scope.visible(actor, Allocation).filter(campaign=campaign).select_related("org", "award")
+    return list(qs.order_by("award__order", "org__path"))
 
 
 def nominating_units(actor: Any, campaign: Campaign) -> QuerySet[OrgNode]:

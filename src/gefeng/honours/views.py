@@ -186,18 +186,6 @@ def _allocation_orgs(campaign: Campaign) -> list[tuple[int, str]]:
     return [(n.pk, n.display_name) for n in nodes]
 
 
-def _visible_allocations(user: Any, campaign: Campaign, manages: bool) -> list[Any]:
-    allocations = campaign.allocations.select_related("org", "award").order_by("award__order", "org__path")
-    if manages or scope.visible(user, Campaign).filter(pk=campaign.pk).exists():
-        return list(allocations)
-    org = user.org
-    return [
-        a
-        for a in allocations
-        if org is not None and (org.path.startswith(a.org.path) or a.org.path.startswith(org.path))
-    ]
-
-
 @require_GET
 @login_required
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -212,7 +200,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "manages": manages,
         "awards": awards,
-        "allocations": _visible_allocations(user, campaign, manages),
+        "allocations": selectors.allocations(user, campaign),
         "rules": list(campaign.rules.select_related("award")),
         "counts": selectors.status_counts(user, campaign),
         "basis": basis,
