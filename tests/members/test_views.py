@@ -534,3 +534,26 @@ def test_gap_list_exports_to_xlsx(registry, personas, client_for, tree):
     assert rows[0][:3] == ["单位名称", "统一社会信用代码", "上级组织"]
     assert rows[1][0] == "'=沛县无会机械厂" and rows[1][2] == "龙固镇" and rows[1][5] == 30
     assert AuditEntry.objects.filter(action="members.coverage_gap.exported").count() == 1
+
+
+def test_duplicate_message_names_no_union_outside_the_scope(tree, personas, person, client_for):
+    """Joining with the ID number of another enterprise's member must not tell where it works."""
+    from django.core.exceptions import ValidationError
+
+    outsider = services.member_join(
+        actor=None, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19880808", "033"))
+    )
+    response = client_for("chair").post(
+        _url("members:member-create"), _form(union=tree.xinge_union.pk, id_number=outsider.id_number)
+    )
+    body = _text(response)
+    assert response.status_code == 200 and "其他单位登记为会员" in body
+    for name in ("恒辉", "杨屯", "在会，"):
+        assert name not in body
+    assert not Member.objects.filter(name="赵六").exists()
+    # Who sees the member is told where: the county may transfer it.
+    with pytest.raises(ValidationError) as refused:
+        services.member_join(
+            actor=personas["county"], union=tree.xinge_union, data=person(id_number=outsider.id_number)
+        )
+    assert "恒辉编织机械工会委员会" in str(refused.value)
