@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -18,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from tests.conftest import OUTSIDER_MARK, PERSONAS
-from tests.matrix import ALL_PERSONAS, SEES_OUTSIDER, Case
+from tests.matrix import ALL_PERSONAS, SEES_OUTSIDER, Case, foreign_ids, outsider_footprint
 
 SKIP_PREFIXES = ("static/",)
 
@@ -127,3 +128,40 @@ def test_persona(name, persona, tree, personas, login_as):
         if persona in case.ok and not case.api:
             r = client.generic(other, url)
             assert r.status_code == 405, (name, persona, other, r.status_code)
+    if persona in case.ok and persona not in SEES_OUTSIDER and not case.api and not case.public:
+        _send_foreign_ids(name, persona, case, url, client, tree, personas)
+
+
+def _send_foreign_ids(name, persona, case, url, client, tree, personas):
+    """The outsider's ids in the query string and in the form body: never listed, created or
+    changed for a persona whose scope excludes the outsider."""
+    ids = foreign_ids(tree, personas)
+    actor = personas[persona]
+    before = outsider_footprint(tree, actor)
+    responses = []
+    if "GET" in case.methods:
+        responses.append(client.get(url, ids))
+    if "POST" in case.methods:
+        data = ids | case.data(tree, personas) | case.foreign(tree, personas)
+        responses.append(client.post(f"{url}?{urlencode(ids)}", data))
+    for r in responses:
+        assert r.status_code < 500, (name, persona, r.status_code)
+        if r.status_code == 200:
+            raw = b"".join(r.streaming_content) if getattr(r, "streaming", False) else r.content
+            body = raw.decode("utf-8", "replace")
+            assert OUTSIDER_MARK not in body, f"{name} shows the outsider's data to {persona} for foreign ids"
+    assert outsider_footprint(tree, actor) == before, f"{name}: foreign ids from {persona} changed the outsider's data"
+
+
+def test_the_footprint_sees_a_write_to_the_outsider(tree, personas):
+    """The foreign-id walk is not vacuous: a member joining, or one moving, changes the footprint."""
+    from gefeng.members import services
+    from gefeng.members.models import Member
+
+    before = outsider_footprint(tree)
+    assert foreign_ids(tree, personas)["person"]  # made the outsider's member
+    made = outsider_footprint(tree)
+    assert made != before
+    member = Member.objects.get(pk=foreign_ids(tree, personas)["member"])
+    services.member_update(actor=personas["county"], member=member, data={"occupation": "挡车工"})
+    assert outsider_footprint(tree) != made

@@ -64,8 +64,8 @@ def test_diff_keeps_changed_fields_and_masks_sensitive_ones():
     after = {"name": "新格灌溉", "phone": "13900001111", "id_number": "320322199202021234", "password": "new"}
     changes = audit.diff(before, after)
     assert "name" not in changes  # unchanged
-    assert changes["phone"] == {"old": "138****5678", "new": "139****1111"}
-    assert changes["id_number"] == {"old": "320322********123X", "new": "320322********1234"}
+    assert changes["phone"] == {"old": "*******5678", "new": "*******1111"}
+    assert changes["id_number"] == {"old": "**************123X", "new": "**************1234"}
     assert changes["password"] == {"old": "******", "new": "******"}
 
 
@@ -81,8 +81,8 @@ def test_record_masks_sensitive_values(db):
         },
     )
     stored = AuditEntry.objects.get(pk=entry.pk).changes
-    assert stored["phone"] == {"old": "138****5678", "new": "139****1111"}
-    assert stored["id_number"] == "320322********123X"
+    assert stored["phone"] == {"old": "*******5678", "new": "*******1111"}
+    assert stored["id_number"] == "**************123X"
     assert stored["password"] == "******"
     assert stored["name"] == {"old": "张三", "new": "张三丰"}
     flat = str(stored)

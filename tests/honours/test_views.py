@@ -110,8 +110,9 @@ def test_bad_nomination_input_in_the_ui(tree, personas, login_as):
     for data, message in (
         ({"unit": tree.xinge.pk, "award": award.pk, "deeds": "事迹事迹事迹事迹事迹事迹"}, "请从会员库中选择被推荐人"),
         (
+            # An id outside the chair's scope in the POST body: the form refuses it like a bad choice.
             {"unit": tree.xinge.pk, "award": award.pk, "person": outsider.pk, "deeds": "事迹事迹事迹事迹事迹事迹"},
-            "只能推荐本单位",
+            "不在您的数据范围内",
         ),
         (
             {"unit": tree.henghui.pk, "award": award.pk, "person": outsider.pk, "deeds": "事迹事迹事迹事迹事迹"},
@@ -248,3 +249,55 @@ def test_notice_and_approval_pages(world, personas, login_as):
         follow=True,
     )
     assert "已登记公示异议" in r.content.decode()
+
+
+def test_a_unit_liaison_reaches_no_member_below_its_unit(world, tree, personas, login_as):
+    """The liaison's role has honours.nominate at 本级 and no members.view: a union hanging under
+    its unit does not open the registry to it, in the picker, the form or the service."""
+    from django.core.exceptions import ValidationError
+
+    from gefeng.honours import services as honour_services
+    from gefeng.orgs import services as org_services
+    from gefeng.orgs.models import Kind
+
+    union = org_services.orgnode_create(
+        actor=None, parent=tree.hrss, kind=Kind.UNION, name="沛县人社局机关工会", audit_it=False
+    )
+    member = join(union, "人社会员")
+    client = login_as("liaison")
+    pick = client.get(
+        reverse("honours:nomination-pick", args=[world.open.pk]),
+        {"unit": tree.hrss.pk, "award": world.open_award.pk, "q": "人社"},
+    )
+    assert pick.status_code == 200 and "人社会员" not in pick.content.decode()
+    response = client.post(
+        reverse("honours:nomination-create", args=[world.open.pk]),
+        {
+            "unit": tree.hrss.pk,
+            "award": world.open_award.pk,
+            "person": member.pk,
+            "deeds": "扎根一线，技术革新成果显著。",
+        },
+    )
+    assert response.status_code == 200
+    assert not Nomination.objects.filter(person=member).exists()
+    with pytest.raises(ValidationError):
+        honour_services.nomination_create(
+            actor=personas["liaison"],
+            campaign=world.open,
+            award=world.open_award,
+            unit=tree.hrss,
+            data={"deeds": "扎根一线，技术革新成果显著。"},
+            person=member,
+        )
+    assert not Nomination.objects.filter(person=member).exists()
+    # The county, which sees the registry, may nominate the same member for the unit.
+    county = honour_services.nomination_create(
+        actor=personas["county"],
+        campaign=world.open,
+        award=world.open_award,
+        unit=tree.hrss,
+        data={"deeds": "扎根一线，技术革新成果显著。"},
+        person=member,
+    )
+    assert county.person == member

@@ -27,6 +27,20 @@ def _open(t, p):
     return {"pk": build_world(t).open.pk}
 
 
+def _nominate_outsider(t, p):
+    """A complete nomination of the outsider's member, for the outsider's enterprise."""
+    from gefeng.members.models import Member
+
+    world = build_world(t)
+    member = Member.objects.filter(union=t.henghui_union).first()
+    return {
+        "unit": t.henghui.pk,
+        "award": world.open_award.pk,
+        "person": member.pk if member else "",
+        "deeds": "扎根一线，技术革新成果显著。",
+    }
+
+
 def _notice(t, p):
     return {"pk": build_world(t).notice.pk}
 
@@ -76,7 +90,7 @@ MATRIX = {
     "honours:campaign-approve": Case(ok=MANAGERS, kwargs=_notice, methods=GET_POST),
     "honours:campaign-certificates": Case(ok=MANAGERS, kwargs=_decided),
     "honours:nomination-list": Case(ok=CAMPAIGN_READERS, kwargs=_open),
-    "honours:nomination-create": Case(ok=NOMINATORS, kwargs=_open, methods=GET_POST),
+    "honours:nomination-create": Case(ok=NOMINATORS, kwargs=_open, methods=GET_POST, foreign=_nominate_outsider),
     "honours:nomination-pick": Case(ok=NOMINATORS, kwargs=_open),
     "honours:objection-create": Case(ok=MANAGERS, kwargs=_notice, methods=POST, success=REDIRECT),
     "honours:objection-resolve": Case(ok=MANAGERS, kwargs=_objection, methods=POST, success=REDIRECT),

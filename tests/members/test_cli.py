@@ -226,13 +226,13 @@ def test_export_members_masks_by_default(registry, tree, tmp_path):
     assert result == {"rows": 2, "path": str(out), "format": "xlsx", "reveal": False}
     rows = _xlsx(out)
     assert rows[0] == [str(h) for h in exporting.EXPORT_HEADERS]
-    for label in ("姓名", "身份证号", "性别", "出生日期", "手机号", "单位", "入会日期"):
+    for label in ("姓名", "身份证号", "性别", "年龄", "手机号", "单位", "入会日期"):
         assert label in rows[0]
     by_name = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(by_name) == {"张三", "李四"}  # the subtree, active members only
     zhang = registry["zhang"]
     assert by_name["张三"]["身份证号"] == zhang.id_masked != zhang.id_number
-    assert by_name["张三"]["手机号"] == "138****5678"
+    assert by_name["张三"]["手机号"] == "*******5678"
     assert by_name["张三"]["单位"] == tree.xinge.name and by_name["张三"]["班组"] == "装配一班"
     assert by_name["张三"]["性别"] == "男" and by_name["张三"]["农民工"] == "是"
     assert by_name["李四"]["工种"] == "'" + FORMULA  # never a live formula

@@ -25,7 +25,7 @@ HEADERS = [
     "姓名",
     "身份证号",
     "性别",
-    "出生日期",
+    "年龄",
     "手机号",
     "单位",
     "工会",
@@ -104,8 +104,8 @@ def test_xlsx_has_the_headers_and_masked_values(registry, client_for):
     assert set(by_name) == {"张三", "李四"}
     zhang = by_name["张三"]
     assert zhang[1] == registry["张三"].id_masked and "*" in zhang[1]
-    assert zhang[4] == "138****5678"
-    assert zhang[2] == "男" and zhang[3] == dt.date(1990, 1, 1)
+    assert zhang[4] == "*******5678"
+    assert zhang[2] == "男" and zhang[3] == exporting.age(dt.date(1990, 1, 1))
     assert zhang[5:8] == ["徐州新格灌溉设备有限公司", "徐州新格灌溉设备有限公司工会委员会", "装配一班"]
     assert zhang[8:12] == ["汉族", "群众", "高中", "一线工人"]
     assert zhang[12] == "是" and zhang[14] == "三级/高级工" and zhang[16] == "是"
@@ -121,7 +121,7 @@ def test_csv_has_a_bom_and_masked_values(registry, client_for):
     assert {r[0] for r in rows[1:]} == {"张三", "李四"}
     assert registry["李四"].id_number not in data.decode("utf-8-sig")
     li = next(r for r in rows if r[0] == "李四")
-    assert li[4] == "139****0001" and li[3] == "1985-03-15"
+    assert li[4] == "*******0001" and li[3] == str(exporting.age(dt.date(1985, 3, 15)))
 
 
 def test_export_carries_the_filters(registry, client_for):

@@ -84,8 +84,8 @@ def test_list_shows_the_scope_with_masked_numbers(registry, client_for):
     assert "吕布" not in body and "恒辉" not in body
     zhang = registry["张三"]
     assert zhang.id_masked in body and zhang.id_number not in body
-    assert "138****0000" in body and "13812340000" not in body
-    for label in ("姓名", "性别", "出生日期", "身份证号", "手机号", "单位", "工会", "岗位类别", "入会日期", "状态"):
+    assert "*******0000" in body and "13812340000" not in body
+    for label in ("姓名", "性别", "年龄", "身份证号", "手机号", "单位", "工会", "岗位类别", "入会日期", "状态"):
         assert label in body
     assert reverse("members:member-detail", kwargs={"pk": zhang.pk}) in body
     assert "member-export" in body and "format=xlsx" in body
@@ -214,12 +214,12 @@ def test_detail_shows_fields_history_and_actions(registry, client_for):
     response = client_for("chair").get(_url("members:member-detail", member))
     body = _text(response)
     assert response.status_code == 200
-    for label in ("身份证号", "性别", "出生日期", "民族", "政治面貌", "文化程度", "手机号", "所在工会", "工作单位"):
+    for label in ("身份证号", "性别", "年龄", "民族", "政治面貌", "文化程度", "手机号", "所在工会", "工作单位"):
         assert label in body
     for label in ("班组", "岗位类别", "产业工人", "技能等级", "新就业形态群体", "农民工", "入会日期", "会员证号"):
         assert label in body
     assert member.id_masked in body and member.id_number not in body
-    assert "138****0000" in body and "13812340000" not in body
+    assert "*******0000" in body and "13812340000" not in body
     assert "会籍记录" in body and 'data-event="join"' in body
     for action in ("members:member-edit", "members:member-transfer", "members:member-retain", "members:member-leave"):
         assert _url(action, member) in body
@@ -534,3 +534,26 @@ def test_gap_list_exports_to_xlsx(registry, personas, client_for, tree):
     assert rows[0][:3] == ["单位名称", "统一社会信用代码", "上级组织"]
     assert rows[1][0] == "'=沛县无会机械厂" and rows[1][2] == "龙固镇" and rows[1][5] == 30
     assert AuditEntry.objects.filter(action="members.coverage_gap.exported").count() == 1
+
+
+def test_duplicate_message_names_no_union_outside_the_scope(tree, personas, person, client_for):
+    """Joining with the ID number of another enterprise's member must not tell where it works."""
+    from django.core.exceptions import ValidationError
+
+    outsider = services.member_join(
+        actor=None, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19880808", "033"))
+    )
+    response = client_for("chair").post(
+        _url("members:member-create"), _form(union=tree.xinge_union.pk, id_number=outsider.id_number)
+    )
+    body = _text(response)
+    assert response.status_code == 200 and "其他单位登记为会员" in body
+    for name in ("恒辉", "杨屯", "在会，"):
+        assert name not in body
+    assert not Member.objects.filter(name="赵六").exists()
+    # Who sees the member is told where: the county may transfer it.
+    with pytest.raises(ValidationError) as refused:
+        services.member_join(
+            actor=personas["county"], union=tree.xinge_union, data=person(id_number=outsider.id_number)
+        )
+    assert "恒辉编织机械工会委员会" in str(refused.value)

@@ -70,7 +70,7 @@ def test_export_is_masked_scoped_and_audited(pool, login_as):
     response = login_as("town").get(reverse("talent:profile-export"))
     assert response.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
-    assert rows[0][:4] == ["姓名", "性别", "出生日期", "身份证号"]
+    assert rows[0][:4] == ["姓名", "性别", "年龄", "身份证号"]
     body = {r[0]: r for r in rows[1:]}
     assert set(body) == {"刘新格", "王经理"}
     account = body["刘新格"][15]

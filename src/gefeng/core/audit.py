@@ -15,17 +15,18 @@ from django.db import models
 
 from gefeng.core import context
 from gefeng.core.models import AuditEntry
-from gefeng.core.pii import mask_id_number, mask_phone
+from gefeng.core.pii import mask
 
 # Field names whose values never enter the log in clear.
 SENSITIVE = {
     "password": lambda v: "******",
     "totp_secret": lambda v: "******" if v else "",
-    "id_number": lambda v: mask_id_number(str(v or "")),
-    "phone": lambda v: mask_phone(str(v or "")),
-    "contact_phone": lambda v: mask_phone(str(v or "")),
-    "mobile": lambda v: mask_phone(str(v or "")),
-    "bank_account": lambda v: mask_phone(str(v or "")),
+    # One rule for every number (core.pii.mask): the last four characters only.
+    "id_number": lambda v: mask(str(v or "")),
+    "phone": lambda v: mask(str(v or "")),
+    "contact_phone": lambda v: mask(str(v or "")),
+    "mobile": lambda v: mask(str(v or "")),
+    "bank_account": lambda v: mask(str(v or "")),
 }
 
 

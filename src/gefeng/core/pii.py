@@ -98,22 +98,33 @@ class Sealer:
         return _digest(self._mac, value)
 
 
-def mask_id_number(value: str) -> str:
-    """`320322********123X`: keep the region code and the last four characters."""
+# How many trailing characters a mask keeps. Four is what people recognise a number by (and
+# what they read out on the phone); everything before them is what identifies the person: the
+# region code and the birth date of an ID number, the carrier prefix and the subscriber block
+# of a phone. Showing the region or the birth date beside a tail lets anyone rebuild the whole
+# number from a masked screen or export (the check digit confirms the guess), so every mask is
+# the tail only, and the birth date is never shown next to a masked number (docs/members.md).
+MASK_KEEP = 4
+
+
+def mask(value: str, *, keep: int = MASK_KEEP) -> str:
+    """The one masking rule: every character but the last `keep` becomes `*` (values of `keep`
+    characters or fewer are hidden entirely, a short value being mostly its tail)."""
     if not value:
         return ""
-    if len(value) <= 10:
-        return value[:2] + "*" * (len(value) - 2)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) <= keep:
+        return "*" * len(value)
+    return "*" * (len(value) - keep) + value[-keep:]
+
+
+def mask_id_number(value: str) -> str:
+    """`**************123X`: the last four characters of a 居民身份证号 only."""
+    return mask(value)
 
 
 def mask_phone(value: str) -> str:
-    """`138****5678`."""
-    if not value:
-        return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    """`*******5678`: the last four digits only."""
+    return mask(value)
 
 
 class EncryptedCharField(models.TextField):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gefeng.core.forms import DateInput, StyledFormMixin
+from gefeng.core.forms import DateInput, ScopedFormMixin, ScopedModelChoiceField, StyledFormMixin
 from gefeng.honours.models import (
     ClearanceKind,
     HonourKind,
@@ -18,6 +18,10 @@ from gefeng.honours.models import (
     RuleKind,
     Trait,
 )
+from gefeng.members.models import Member
+from gefeng.members.models import Status as MemberStatus
+from gefeng.orgs.models import Kind as OrgKind
+from gefeng.orgs.models import OrgNode
 
 BLANK = [("", "—")]
 
@@ -101,11 +105,23 @@ class ApproveForm(StyledFormMixin, forms.Form):
     )
 
 
-class NominationForm(StyledFormMixin, forms.Form):
+class NominationForm(ScopedFormMixin, StyledFormMixin, forms.Form):
     unit = forms.TypedChoiceField(label=_("推荐单位"), coerce=int)
     award = forms.TypedChoiceField(label=_("奖项"), coerce=int)
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    collective = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Filled in by the picker; an id the actor may not nominate is refused here, the unit's
+    # subtree is checked by the service.
+    person = ScopedModelChoiceField(
+        Member.objects.filter(status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]),
+        perm="honours.nominate",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    collective = ScopedModelChoiceField(
+        OrgNode.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.UNION, OrgKind.TEAM]),
+        perm="honours.nominate",
+        required=False,
+        widget=forms.HiddenInput,
+    )
     post = forms.CharField(label=_("职务或岗位"), max_length=60, required=False, help_text=_("公示中显示"))
     deeds = forms.CharField(label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 6}))
     is_leader = forms.BooleanField(label=_("企业负责人或领导干部（须提供审查意见）"), required=False)

@@ -145,21 +145,41 @@ def nominating_units(actor: Any, campaign: Campaign) -> QuerySet[OrgNode]:
     )
 
 
+COLLECTIVE_KINDS = (Kind.ENTERPRISE, Kind.UNION, Kind.TEAM)
+
+
+def nominable_people(actor: Any, unit: OrgNode) -> QuerySet[Member]:
+    """Members of unions under `unit` whom the actor may put forward: rows it sees in the
+    registry (members.view) and may nominate (honours.nominate) in its own scope. A unit being
+    the actor's does not open the registry below it: a 本级 liaison without members.view reaches
+    nobody. `actor` None is the server console."""
+    qs = Member.objects.filter(scope.subtree_q("union__", unit.path))
+    if actor is None:
+        return qs
+    return scope.permitted(actor, scope.visible(actor, qs), "honours.nominate")
+
+
+def nominable_collectives(actor: Any, unit: OrgNode) -> QuerySet[OrgNode]:
+    """Enterprises, unions and teams at or under `unit` that the actor sees and may nominate."""
+    qs = OrgNode.objects.filter(scope.subtree_q("", unit.path), kind__in=COLLECTIVE_KINDS)
+    if actor is None:
+        return qs
+    return scope.permitted(actor, scope.visible(actor, qs), "honours.nominate")
+
+
 def pick_people(actor: Any, unit: OrgNode, term: str) -> list[Member]:
-    """Members of unions under `unit`, found by name, pinyin, ID number or card number (the
-    registry's own search), for a unit the actor may nominate for."""
+    """Members the actor may nominate for `unit` (`nominable_people`), found by name, pinyin, ID
+    number or card number (the registry's own search)."""
     if not scope.can(actor, unit, "honours.nominate") or not term.strip():
         return []
-    qs = Member.objects.filter(
-        scope.subtree_q("union__", unit.path), status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]
-    )
+    qs = nominable_people(actor, unit).filter(status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED])
     return list(search_members(qs, term).select_related("union", "enterprise").order_by("name", "id")[:PICK_LIMIT])
 
 
 def pick_collectives(actor: Any, unit: OrgNode, term: str) -> list[OrgNode]:
     if not scope.can(actor, unit, "honours.nominate"):
         return []
-    qs = OrgNode.objects.filter(scope.subtree_q("", unit.path), kind__in=[Kind.ENTERPRISE, Kind.UNION, Kind.TEAM])
+    qs = nominable_collectives(actor, unit)
     text = term.strip()
     if text:
         qs = qs.filter(Q(name__startswith=text) | Q(short_name__startswith=text) | Q(name__contains=text))

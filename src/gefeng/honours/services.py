@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gefeng.core import audit, scope
+from gefeng.honours import selectors
 from gefeng.honours.compliance import evaluate, is_non_public, person_rule_errors, rule_label
 from gefeng.honours.models import (
     COLLECTIVE_KINDS,
@@ -737,8 +738,10 @@ def nomination_create(
 ) -> Nomination:
     """A unit nominates a person from the registry (or a collective from the tree) for an award.
 
-    The person must belong to a union in the unit's subtree, the collective must be the unit or
-    under it. Exclusions, repeats and required prior honours refuse the nomination at once.
+    The person must belong to a union in the unit's subtree and be one the actor sees in the
+    registry and may nominate, the collective must be under the unit and in the actor's scope
+    (`selectors.nominable_people` / `nominable_collectives`). Exclusions, repeats and required
+    prior honours refuse the nomination at once.
     """
     today = today or dt.date.today()
     if actor is not None:
@@ -756,7 +759,7 @@ def nomination_create(
         if person is None:
             raise ValidationError({"person": ["请从会员库中选择被推荐人。"]})
         person = Member.objects.select_related("union", "enterprise").get(pk=person.pk)
-        if not person.union.path.startswith(unit.path):
+        if not selectors.nominable_people(actor, unit).filter(pk=person.pk).exists():
             raise ValidationError({"person": ["只能推荐本单位（本辖区、本系统）的会员。"]})
         if person.status not in (MemberStatus.ACTIVE, MemberStatus.RETAINED):
             raise ValidationError({"person": ["被推荐人已不在会，不能推荐。"]})
@@ -780,7 +783,7 @@ def nomination_create(
     else:
         if collective is None:
             raise ValidationError({"collective": ["请选择被推荐的集体（单位、工会或班组）。"]})
-        if not collective.path.startswith(unit.path):
+        if not selectors.nominable_collectives(actor, unit).filter(pk=collective.pk).exists():
             raise ValidationError({"collective": ["只能推荐本单位（本辖区、本系统）的集体。"]})
         if (
             Nomination.objects.filter(campaign=campaign, award=award, org=collective, person__isnull=True)

@@ -485,6 +485,7 @@ def nomination_create(request: AuthedRequest, pk: int) -> HttpResponse:
         unit = next((u for u in units if u.pk == user.org.pk), None)
     form = NominationForm(
         request.POST or None,
+        actor=user,
         units=[(u.pk, u.name) for u in units],
         awards=[(a.pk, f"{a.title}（{a.get_subject_display()}，名额 {a.quota}）") for a in awards],
         initial={"unit": unit.pk if unit else None, "award": _pk(source.get("award"))},
@@ -494,10 +495,7 @@ def nomination_create(request: AuthedRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         unit = next(u for u in units if u.pk == data["unit"])
         award = next(a for a in awards if a.pk == data["award"])
-        if data.get("person"):
-            person = Member.objects.filter(pk=data["person"]).first()
-        if data.get("collective"):
-            collective = OrgNode.objects.filter(pk=data["collective"]).first()
+        person, collective = data.get("person"), data.get("collective")
         try:
             nomination = services.nomination_create(
                 actor=user,

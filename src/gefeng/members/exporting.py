@@ -1,28 +1,31 @@
 """Rows of the registry export (会员名册), shared by the web export and the command line.
 
-`EXPORT_HEADERS` and `export_row(member, reveal=...)` give one spreadsheet row per member, masked
-unless `reveal`. Whoever calls them checks the right first: `can_reveal_all(actor)` says whether
-the actor may reveal every row it can see (the reveal right on its whole scope). Formula injection
-is neutralised by `core.exports`, which writes the cells.
+`export_headers(reveal=…)` and `export_row(member, reveal=…)` give one spreadsheet row per member,
+masked unless `reveal`. A masked row gives the age, never the birth date: the date beside the tail
+of an ID number rebuilds the number (docs/members.md, 个人信息显示). Whoever calls them checks the
+right first: `can_reveal_all(actor)` says whether the actor may reveal every row it can see (the
+reveal right on its whole scope). Formula injection is neutralised by `core.exports`, which writes
+the cells.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from gefeng.core import scope
-from gefeng.core.pii import mask_id_number, mask_phone
+from gefeng.core.pii import mask
 from gefeng.members.models import Member
 from gefeng.members.selectors import MemberFilters
 
-EXPORT_HEADERS = (
+_HEADERS = (
     _("姓名"),
     _("身份证号"),
     _("性别"),
-    _("出生日期"),
+    _("年龄"),
     _("手机号"),
     _("单位"),
     _("工会"),
@@ -40,18 +43,39 @@ EXPORT_HEADERS = (
     _("会员证号"),
     _("会籍状态"),
 )
+_BIRTH_COLUMN = 3
+
+
+def export_headers(*, reveal: bool) -> tuple[Any, ...]:
+    """The header row: a full export has the birth date where a masked one has the age."""
+    if not reveal:
+        return _HEADERS
+    return (*_HEADERS[:_BIRTH_COLUMN], _("出生日期"), *_HEADERS[_BIRTH_COLUMN + 1 :])
+
+
+# The masked export's headers (the default).
+EXPORT_HEADERS = export_headers(reveal=False)
+
+
+def age(birth: dt.date, today: dt.date | None = None) -> int:
+    """Full years on `today`."""
+    today = today or dt.date.today()
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
 
 # Related rows the export reads (add to the queryset with select_related).
 EXPORT_RELATED = ("union", "enterprise", "team")
 
 
-def export_row(member: Member, *, reveal: bool) -> tuple[Any, ...]:
-    """One member as a row under `EXPORT_HEADERS`; ID number and phone masked unless `reveal`."""
+def export_row(member: Member, *, reveal: bool, show_age: bool = True, today: dt.date | None = None) -> tuple[Any, ...]:
+    """One member as a row under `export_headers(reveal=…)`; ID number and phone masked and the
+    birth date given as the age unless `reveal` (and not even the age without `show_age`: for
+    whoever may not reveal every row, see `can_reveal_all`)."""
     return (
         member.name,
         member.id_number if reveal else member.id_masked,
         member.get_sex_display(),
-        member.birth_date,
+        member.birth_date if reveal else (age(member.birth_date, today) if show_age else ""),
         member.phone if reveal else member.phone_masked,
         member.enterprise.name if member.enterprise else "",
         member.union.name,
@@ -112,5 +136,5 @@ def audit_filters(filters: MemberFilters) -> dict[str, Any]:
         out[name] = value
     q = out.get("q", "")
     if q and len(_DIGITS.findall(q)) >= 7:
-        out["q"] = mask_phone(q) if len(q) == 11 else mask_id_number(q)
+        out["q"] = mask(q)
     return out

@@ -220,12 +220,16 @@ def _team(union: OrgNode, team: OrgNode | None) -> OrgNode | None:
     return team
 
 
-def duplicate_message(existing: Member) -> str:
-    where = existing.union.name
-    return (
-        f"该身份证号已是会员（{existing.get_status_display()}，{where}）。一次入会、动态接转："
-        "请由原工会办理转会，不要重复入会。"
-    )
+def duplicate_message(existing: Member, *, actor: Any = None) -> str:
+    """Why a person cannot join again. The union is named only to an actor who sees the member:
+    to anyone else the message would tell where a given ID number works (an oracle a dry-run
+    import could run over a whole roster)."""
+    if actor is not None and scope.visible(actor, Member).filter(pk=existing.pk).exists():
+        return (
+            f"该身份证号已是会员（{existing.get_status_display()}，{existing.union.name}）。一次入会、动态接转："
+            "请由原工会办理转会，不要重复入会。"
+        )
+    return "该身份证号已在其他单位登记为会员。一次入会、动态接转：请联系县总工会办理接转，不要重复入会。"
 
 
 @transaction.atomic
@@ -245,7 +249,7 @@ def member_join(
     digest = pii.blind_index(clean.id_number)
     existing = Member.objects.select_for_update().select_related("union").filter(id_hash=digest).first()
     if existing is not None and existing.status in (Status.ACTIVE, Status.RETAINED):
-        raise ValidationError({"id_number": [duplicate_message(existing)]})
+        raise ValidationError({"id_number": [duplicate_message(existing, actor=actor)]})
     if clean.fields["card_number"]:
         taken = Member.objects.filter(card_number=clean.fields["card_number"])
         if existing is not None:

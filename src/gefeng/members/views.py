@@ -79,7 +79,7 @@ def _visible_node(user: Any, pk: Any) -> OrgNode | None:
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return exporting.age(birth, today)
 
 
 def _changeable_unions(user: Any) -> QuerySet[OrgNode]:
@@ -154,10 +154,18 @@ def _under_choices(user: Any, current: OrgNode | None) -> tuple[list[Any], bool]
     return choices, many
 
 
-def _list_values(request: AuthedRequest) -> tuple[dict[str, Any], OrgNode | None]:
+def _list_values(request: AuthedRequest, *, shows_age: bool | None = None) -> tuple[dict[str, Any], OrgNode | None]:
     values = MemberFilterForm(request.GET).values()
     under = _visible_node(request.user, values["under"])
     values["under"] = under.pk if under else None
+    if shows_age is None:
+        shows_age = exporting.can_reveal_all(request.user)
+    if not shows_age:
+        # An age band or the order by birth date tells the age of a member whose age is not
+        # shown: with the tail of the ID number that narrows the number down (个人信息显示).
+        values["age_band"] = ""
+        if values["sort"] in ("birth", "-birth"):
+            values["sort"] = "name"
     return values, under
 
 
@@ -166,11 +174,14 @@ def _list_values(request: AuthedRequest) -> tuple[dict[str, Any], OrgNode | None
 def member_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     scope.require_perm(user, "members.view")
-    values, under = _list_values(request)
+    # The age only to whoever may reveal every row: with the tail of the ID number it narrows
+    # the number to a few dozen (个人信息显示 in docs/members.md).
+    show_age = exporting.can_reveal_all(user)
+    values, under = _list_values(request, shows_age=show_age)
     page = paginate(request, selectors.member_list(user, member_filters(values)))
     today = dt.date.today()
     for m in page.rows:
-        m.age = _age(m.birth_date, today)  # shown beside the birth date
+        m.age = _age(m.birth_date, today) if show_age else None
     choices, many = _under_choices(user, under)
     current = dict(values)
     size = request.GET.get("size")
@@ -205,6 +216,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
             "can_export": scope.has_perm(user, "members.export"),
             "can_create": scope.has_perm(user, "members.change"),
             "self_only": _is_self_only(user),
+            "show_age": show_age,
         },
     )
 
@@ -267,9 +279,9 @@ def member_export(request: AuthedRequest) -> HttpResponseBase:
     the whole scope). Without `format`, a page to choose the format and whether to reveal."""
     user = request.user
     scope.require_perm(user, "members.export")
-    values, under = _list_values(request)
-    filters = member_filters(values)
     can_reveal = exporting.can_reveal_all(user)
+    values, under = _list_values(request, shows_age=can_reveal)
+    filters = member_filters(values)
     fmt = request.GET.get("format", "")
     if not fmt:
         return render(
@@ -304,11 +316,11 @@ def member_export(request: AuthedRequest) -> HttpResponseBase:
             changes={"filters": described, "format": fmt},
         )
     qs = selectors.member_list(user, filters).select_related(*exporting.EXPORT_RELATED)
-    rows = (exporting.export_row(m, reveal=reveal) for m in qs.iterator(chunk_size=2000))
+    rows = (exporting.export_row(m, reveal=reveal, show_age=can_reveal) for m in qs.iterator(chunk_size=2000))
     filename = _g("会员名册") + f"-{timezone.localtime():%Y%m%d-%H%M%S}"
     if fmt == "csv":
-        return exports.stream_csv(filename, exporting.EXPORT_HEADERS, rows)
-    return exports.stream_xlsx(filename, exporting.EXPORT_HEADERS, rows, sheet_name=_g("会员名册"))
+        return exports.stream_csv(filename, exporting.export_headers(reveal=reveal), rows)
+    return exports.stream_xlsx(filename, exporting.export_headers(reveal=reveal), rows, sheet_name=_g("会员名册"))
 
 
 # ---------------------------------------------------------------- detail and reveal
@@ -334,7 +346,8 @@ def _detail_context(request: AuthedRequest, member: Member, *, revealed: dict[st
     live = member.status in (Status.ACTIVE, Status.RETAINED)
     return {
         "member": member,
-        "age": _age(member.birth_date, dt.date.today()),
+        # Only to whoever may reveal the number (it contains the birth date anyway).
+        "age": _age(member.birth_date, dt.date.today()) if can_reveal else None,
         "pii": pii,
         "events": list(selectors.member_events(user, member)[:EVENTS_SHOWN]),
         "can_change": scope.can(user, member, "members.change"),

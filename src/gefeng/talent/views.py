@@ -30,6 +30,7 @@ from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.pii import mask_id_number
 from gefeng.core.types import AuthedRequest
+from gefeng.members.exporting import age, can_reveal_all
 from gefeng.talent import sections, selectors, services
 from gefeng.talent.forms import BankForm, CategoryForm, ProfileCreateForm, ProfileEditForm, ProfileFilterForm
 from gefeng.talent.models import Source, TalentCategory, TalentMembership, TalentProfile, mask_account
@@ -85,7 +86,7 @@ def profile_list(request: AuthedRequest) -> HttpResponse:
 EXPORT_HEADERS = (
     "姓名",
     "性别",
-    "出生日期",
+    "年龄",
     "身份证号",
     "工作单位",
     "所在工会",
@@ -103,13 +104,14 @@ EXPORT_HEADERS = (
 )
 
 
-def _export_row(p: TalentProfile) -> tuple[Any, ...]:
+def _export_row(p: TalentProfile, *, show_age: bool) -> tuple[Any, ...]:
     person = p.person
     enterprise = person.enterprise
     return (
         person.name,
         person.get_sex_display(),
-        person.birth_date,
+        # The age, not the birth date: beside the number's tail it rebuilds the number.
+        age(person.birth_date) if show_age else "",
         mask_id_number(person.id_number),
         enterprise.name if enterprise else "",
         person.union.name,
@@ -142,7 +144,8 @@ def profile_export(request: AuthedRequest) -> HttpResponse:
         changes={"filters": {k: v for k, v in vars(filters).items() if v not in ("", None)}, "masked": True},
     )
     qs = _with_categories(selectors.profile_list(user, filters))
-    rows = (_export_row(p) for p in qs.iterator(chunk_size=1000))
+    show_age = can_reveal_all(user)  # not even the age to whoever may not reveal the number
+    rows = (_export_row(p, show_age=show_age) for p in qs.iterator(chunk_size=1000))
     return _xlsx_download(f"人才库-{dt.date.today():%Y%m%d}", EXPORT_HEADERS, rows, sheet_name="人才库")
 
 
@@ -193,6 +196,7 @@ def _detail_context(request: AuthedRequest, profile: TalentProfile, *, revealed:
     return {
         "profile": profile,
         "person": profile.person,
+        "age": age(profile.person.birth_date) if scope.can(user, profile.person, "members.reveal") else None,
         "memberships": selectors.profile_categories(profile),
         "sections": sections.sections_for(user, profile),
         "can_edit": scope.can(user, profile, services.MANAGE_PERM),

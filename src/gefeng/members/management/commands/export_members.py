@@ -122,9 +122,10 @@ class Command(BaseCommand):
             try:
                 _private_file(out)
                 if fmt == "csv":
-                    count = write_csv(out, exporting.EXPORT_HEADERS, rows)
+                    count = write_csv(out, exporting.export_headers(reveal=reveal), rows)
                 else:
-                    count = exports.write_xlsx(str(out), exporting.EXPORT_HEADERS, rows, sheet_name="会员名册")
+                    headers = exporting.export_headers(reveal=reveal)
+                    count = exports.write_xlsx(str(out), headers, rows, sheet_name="会员名册")
             except OSError as exc:
                 raise CommandError(f"无法写入 {out}：{exc.strerror or exc}") from None
 
