@@ -7,6 +7,7 @@ Nothing here is edited per installation: an administrator sets environment varia
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gefeng.core.security.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,7 +201,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# The stored session outlives the idle limit by a working day: the idle check in
+# accounts.middleware then still finds it and tells the user why they were logged out; a
+# session that expired in the store would come back as a plain anonymous visit.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -213,6 +218,14 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("GEFENG_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXIES = env_list("GEFENG_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise EnvError(
+            f"GEFENG_TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或网段（如 10.0.0.5 或 10.0.0.0/24）。"
+            " (GEFENG_TRUSTED_PROXIES must list addresses or networks)"
+        ) from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
