@@ -171,6 +171,22 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["ENGINE"] = "django.db.backends.postgresql"
 DATABASES = {"default": _db}
+
+# The tables' owner, for `gefeng migrate` (and `gefeng serve` when it migrates) only; the
+# application itself connects with GEFENG_DATABASE_URL as a role that owns nothing (core.dbroles).
+_migrate_url = env_str("GEFENG_MIGRATE_DATABASE_URL")
+MIGRATE_DATABASE: dict[str, object] = {}
+if _migrate_url:
+    if not _migrate_url.startswith(("postgres://", "postgresql://")) or _db["ENGINE"].endswith("sqlite3"):
+        raise EnvError(
+            "GEFENG_MIGRATE_DATABASE_URL 只用于 PostgreSQL，且 GEFENG_DATABASE_URL 也须是 postgres:// 地址。"
+            " (GEFENG_MIGRATE_DATABASE_URL is for PostgreSQL only)"
+        )
+    try:
+        _owner = dj_database_url.parse(_migrate_url)
+    except ValueError as exc:
+        raise EnvError(f"GEFENG_MIGRATE_DATABASE_URL 无法解析：{exc}") from None
+    MIGRATE_DATABASE = {k: _owner[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _owner}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +207,8 @@ if TESTING:
 PASSWORD_MIN_LENGTH = env_int("GEFENG_PASSWORD_MIN_LENGTH", 8, minimum=6, maximum=64)
 PASSWORD_MIN_CLASSES = env_int("GEFENG_PASSWORD_MIN_CLASSES", 3, minimum=1, maximum=4)
 PASSWORD_MAX_AGE_DAYS = env_int("GEFENG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# How many earlier passwords a change may not return to (the current one included); 0 = off.
+PASSWORD_HISTORY = env_int("GEFENG_PASSWORD_HISTORY", 5, minimum=0, maximum=24)
 LOCKOUT_FAILURES = env_int("GEFENG_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("GEFENG_LOCKOUT_MINUTES", 15, minimum=1)
 SESSION_IDLE_MINUTES = env_int("GEFENG_SESSION_IDLE_MINUTES", 30, minimum=1)

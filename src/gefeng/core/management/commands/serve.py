@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         if settings.PRODUCTION:
+            _refuse_unsafe_production()
             call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
 
@@ -56,6 +57,16 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 _stop(worker)
+
+
+def _refuse_unsafe_production() -> None:
+    """Demo accounts, a published password, an application role that owns its tables: in
+    production the server does not start until they are gone (`gefeng check --deploy` lists them)."""
+    from gefeng.core.checks import production_blockers
+
+    problems = production_blockers()
+    if problems:
+        raise CommandError("生产模式下拒绝启动：\n- " + "\n- ".join(problems))
 
 
 def _stop(process: subprocess.Popen) -> None:
