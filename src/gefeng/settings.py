@@ -186,7 +186,8 @@ if _migrate_url:
         _owner = dj_database_url.parse(_migrate_url)
     except ValueError as exc:
         raise EnvError(f"GEFENG_MIGRATE_DATABASE_URL 无法解析：{exc}") from None
-    MIGRATE_DATABASE = {k: _owner[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _owner}
+    _owner_fields: dict[str, object] = dict(_owner)
+    MIGRATE_DATABASE = {k: _owner_fields[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _owner_fields}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
