@@ -7,6 +7,7 @@ Nothing here is edited per installation: an administrator sets environment varia
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gefeng.core.security.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "gefeng.core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -171,6 +173,23 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["ENGINE"] = "django.db.backends.postgresql"
 DATABASES = {"default": _db}
+
+# The tables' owner, for `gefeng migrate` (and `gefeng serve` when it migrates) only; the
+# application itself connects with GEFENG_DATABASE_URL as a role that owns nothing (core.dbroles).
+_migrate_url = env_str("GEFENG_MIGRATE_DATABASE_URL")
+MIGRATE_DATABASE: dict[str, object] = {}
+if _migrate_url:
+    if not _migrate_url.startswith(("postgres://", "postgresql://")) or _db["ENGINE"].endswith("sqlite3"):
+        raise EnvError(
+            "GEFENG_MIGRATE_DATABASE_URL 只用于 PostgreSQL，且 GEFENG_DATABASE_URL 也须是 postgres:// 地址。"
+            " (GEFENG_MIGRATE_DATABASE_URL is for PostgreSQL only)"
+        )
+    try:
+        _owner = dj_database_url.parse(_migrate_url)
+    except ValueError as exc:
+        raise EnvError(f"GEFENG_MIGRATE_DATABASE_URL 无法解析：{exc}") from None
+    _owner_fields: dict[str, object] = dict(_owner)
+    MIGRATE_DATABASE = {k: _owner_fields[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _owner_fields}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +210,8 @@ if TESTING:
 PASSWORD_MIN_LENGTH = env_int("GEFENG_PASSWORD_MIN_LENGTH", 8, minimum=6, maximum=64)
 PASSWORD_MIN_CLASSES = env_int("GEFENG_PASSWORD_MIN_CLASSES", 3, minimum=1, maximum=4)
 PASSWORD_MAX_AGE_DAYS = env_int("GEFENG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+# How many earlier passwords a change may not return to (the current one included); 0 = off.
+PASSWORD_HISTORY = env_int("GEFENG_PASSWORD_HISTORY", 5, minimum=0, maximum=24)
 LOCKOUT_FAILURES = env_int("GEFENG_LOCKOUT_FAILURES", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("GEFENG_LOCKOUT_MINUTES", 15, minimum=1)
 SESSION_IDLE_MINUTES = env_int("GEFENG_SESSION_IDLE_MINUTES", 30, minimum=1)
@@ -201,7 +222,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# The stored session outlives the idle limit by a working day: the idle check in
+# accounts.middleware then still finds it and tells the user why they were logged out; a
+# session that expired in the store would come back as a plain anonymous visit.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -215,6 +239,14 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("GEFENG_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXIES = env_list("GEFENG_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise EnvError(
+            f"GEFENG_TRUSTED_PROXIES 中的 {_proxy!r} 不是 IP 地址或网段（如 10.0.0.5 或 10.0.0.0/24）。"
+            " (GEFENG_TRUSTED_PROXIES must list addresses or networks)"
+        ) from None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -96,6 +96,18 @@ def test_logout_is_post_only_and_ends_the_session(login_as, personas):
 # ---------------------------------------------------------------- lock-out
 
 
+def _age(bucket: str, *, minutes: int) -> None:
+    """Move a lock-out counter `minutes` into the past, as if that time had gone by."""
+    from gefeng.accounts.models import LoginThrottle
+
+    ago = dt.timedelta(minutes=minutes)
+    row = LoginThrottle.objects.get(bucket=bucket)
+    row.window_start -= ago
+    if row.locked_until is not None:
+        row.locked_until -= ago
+    row.save()
+
+
 @override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
 def test_account_locks_after_failures_from_any_address(personas):
     for i in range(3):
@@ -158,7 +170,7 @@ def test_lock_expires_after_the_lockout_minutes(personas):
     for i in range(3):
         attempt("town", WRONG, ip=f"10.0.0.{i + 1}")
     assert "已锁定" in text(attempt("town", PASSWORD, ip="10.0.0.9")[1])
-    LoginEvent.objects.filter(username="town").update(at=timezone.now() - dt.timedelta(minutes=16))
+    _age("u:town", minutes=16)
     assert services.lock_status("town", "") is None
     client, response = attempt("town", PASSWORD, ip="10.0.0.9")
     assert response.status_code == 302 and logged_in(client)
@@ -168,7 +180,7 @@ def test_lock_expires_after_the_lockout_minutes(personas):
 def test_failures_spread_wider_than_the_window_do_not_lock(personas):
     for i in range(2):
         attempt("town", WRONG, ip=f"10.0.0.{i + 1}")
-    LoginEvent.objects.filter(username="town").update(at=timezone.now() - dt.timedelta(minutes=20))
+    _age("u:town", minutes=20)
     attempt("town", WRONG, ip="10.0.0.3")
     client, response = attempt("town", PASSWORD, ip="10.0.0.4")
     assert response.status_code == 302 and logged_in(client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -136,3 +137,48 @@ def test_session_list_search(login_as, personas):
     security = login_as("security")
     rows = security.get(reverse("accounts:session-list"), {"q": "town"}).context["page"].rows
     assert {s.user.username for s in rows} == {"town"}
+
+
+def test_after_a_real_idle_timeout_the_login_page_says_why(login_as, personas):
+    """The stored session must still exist when the idle limit passes, or the user just lands
+    on the login page without knowing why."""
+    client = login_as("town")
+    key = client.session.session_key
+    idle = dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES + 1)
+    session = client.session
+    session["gefeng_last"] = time.time() - idle.total_seconds()
+    session.save()
+    # Everything the store wrote at the last request is now idle + 1 minutes old.
+    row = Session.objects.get(session_key=key)
+    Session.objects.filter(session_key=key).update(expire_date=row.expire_date - idle)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(LOGIN)
+    assert "您因长时间未操作已退出，请重新登录" in text(response)
+
+
+def test_polling_does_not_keep_a_session_alive(login_as, personas):
+    client = login_as("town")
+    start = time.time() - 29 * 60
+    session = client.session
+    session["gefeng_last"] = start
+    session.save()
+    UserSession.objects.filter(user=personas["town"]).update(last_seen=timezone.now() - dt.timedelta(minutes=29))
+    # A progress bar polling with the marker header: served, but not activity.
+    response = client.get("/", headers={"HX-Request": "true", "X-Gefeng-Poll": "1"})
+    assert response.status_code == 200
+    assert client.session["gefeng_last"] == start
+    assert (timezone.now() - _live(personas["town"]).last_seen).total_seconds() > 28 * 60
+    session = client.session
+    session["gefeng_last"] = time.time() - settings.SESSION_IDLE_MINUTES * 60 - 5
+    session.save()
+    response = client.get("/", headers={"HX-Request": "true", "X-Gefeng-Poll": "1"})
+    assert response.status_code == 204 and response["HX-Redirect"] == LOGIN
+
+
+def test_a_job_page_marks_its_polling(login_as):
+    from pathlib import Path
+
+    import gefeng
+
+    status = Path(gefeng.__file__).parent / "members" / "templates" / "members" / "import_status.html"
+    assert '"X-Gefeng-Poll": "1"' in status.read_text(encoding="utf-8")

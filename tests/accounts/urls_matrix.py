@@ -62,3 +62,22 @@ MATRIX = {
     ),
     "accounts:loginevent-list": Case(ok=ok("sysadmin", "security", "auditor")),
 }
+
+
+def _pending_grant(t, p):
+    """A business role the security administrator granted the outsider, not yet confirmed."""
+    from gefeng.accounts.models import RoleGrant
+
+    grant, _created = RoleGrant.objects.get_or_create(
+        user=p["outsider"], role="worker", defaults={"granted_by": p["security"]}
+    )
+    RoleGrant.objects.filter(pk=grant.pk).update(confirmed_at=None, confirmed_by=None, granted_by=p["security"])
+    return {"pk": grant.pk}
+
+
+MATRIX |= {
+    # Pending grants: only the system administrator confirms or rejects (三员分立).
+    "accounts:grant-list": Case(ok=ok("sysadmin")),
+    "accounts:grant-confirm": Case(ok=ok("sysadmin"), kwargs=_pending_grant, methods=POST, success=REDIRECT),
+    "accounts:grant-reject": Case(ok=ok("sysadmin"), kwargs=_pending_grant, methods=POST, success=REDIRECT),
+}

@@ -89,3 +89,16 @@ def test_env_example_is_a_valid_configuration(tmp_path):
     example = settings.REPO_DIR / ".env.example"
     result = _start(tmp_path, GEFENG_ENV_FILE=str(example))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"GEFENG_TRUSTED_PROXIES": "10.0.0.5,proxy.local"}, "GEFENG_TRUSTED_PROXIES"),
+        ({"GEFENG_MIGRATE_DATABASE_URL": "sqlite:///x.db"}, "GEFENG_MIGRATE_DATABASE_URL"),
+        ({"GEFENG_PASSWORD_HISTORY": "99"}, "GEFENG_PASSWORD_HISTORY"),
+    ],
+)
+def test_security_settings_refuse_bad_values(tmp_path, env, message):
+    result = _start(tmp_path, **env)
+    assert result.returncode != 0 and message in result.stderr

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from gefeng.accounts import signals  # noqa: F401  (login log and session registry)
+        from gefeng.core import menu
+
+        menu.add("system", menu.Item(_("待确认授权"), "accounts:grant-list", "accounts.confirm", "person-check"))

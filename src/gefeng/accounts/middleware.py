@@ -14,6 +14,11 @@ from django.utils import timezone
 from gefeng.accounts import services
 from gefeng.accounts.models import UserSession
 
+# Requests a page makes by itself (a progress bar polling a job) carry this header; they are not
+# activity, so they neither refresh the idle timer nor the session's "last seen".
+POLL_HEADER = "X-Gefeng-Poll"
+IDLE_MESSAGE = "您因长时间未操作已退出，请重新登录。"
+
 # Paths a user whose password must change may still open.
 _OPEN_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/healthz")
 
@@ -43,7 +48,7 @@ def _to_login(request: HttpRequest, note: str) -> HttpResponse:
         resp["HX-Redirect"] = url
     else:
         resp = redirect(url)
-    text = "长时间未操作，已自动退出，请重新登录。" if note == "idle" else "会话已结束，请重新登录。"
+    text = IDLE_MESSAGE if note == "idle" else "会话已结束，请重新登录。"
     return _note(request, resp, messages.INFO, text)
 
 
@@ -67,8 +72,10 @@ class SessionSecurityMiddleware:
             )
             if live is None or live["ended_at"] is not None:
                 return _to_login(request, "forced")
-            request.session["gefeng_last"] = now
-            if (timezone.now() - live["last_seen"]).total_seconds() > 60:
+            polling = bool(request.headers.get(POLL_HEADER))
+            if not polling:
+                request.session["gefeng_last"] = now
+            if not polling and (timezone.now() - live["last_seen"]).total_seconds() > 60:
                 UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=timezone.now())
             if services.password_expired(user) and not request.path.startswith(_OPEN_PREFIXES):
                 return _note(

@@ -48,9 +48,14 @@ class User(AbstractUser):
         return self.name
 
     def role_codes(self) -> set[str]:
+        """The roles in force: confirmed grants only (a pending grant gives nothing)."""
         cached = getattr(self, "_role_codes", None)
         if cached is None:
-            cached = set(self.role_grants.values_list("role", flat=True)) if self.pk else set()
+            cached = (
+                set(self.role_grants.filter(confirmed_at__isnull=False).values_list("role", flat=True))
+                if self.pk
+                else set()
+            )
             self._role_codes = cached
         return cached
 
@@ -66,6 +71,15 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("角色"), max_length=30, choices=RoleCode.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
+    # A business role granted in the browser waits for a second person (the system
+    # administrator) to confirm it; until then `confirmed_at` is empty and the role gives nothing.
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("授权人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("角色授权")
@@ -121,3 +135,37 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.ip}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's earlier passwords, so a change cannot go back to one of the last N."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        indexes = [models.Index(fields=["user", "at"], name="passwordhistory_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """The lock-out counter of one account (`u:<username>`) or one address (`ip:<address>`).
+
+    A login attempt takes a slot before its password is checked (under a row lock), so parallel
+    attempts cannot all pass the check before the first failure is counted.
+    """
+
+    bucket = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败计数")
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.count}"

@@ -125,7 +125,7 @@ ROLES: dict[str, RoleDef] = {
 }
 
 # What the superuser (system administrator) may do besides business data.
-SYSTEM_ADMIN_PERMS = frozenset({"accounts.view", "accounts.manage", "sessions.manage"})
+SYSTEM_ADMIN_PERMS = frozenset({"accounts.view", "accounts.manage", "accounts.confirm", "sessions.manage"})
 
 
 def grants_for(user: User) -> list[scope.Grant]:

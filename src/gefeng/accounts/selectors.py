@@ -76,8 +76,13 @@ def with_roles(users: Iterable[User]) -> list[User]:
     """Fill each user's role cache from prefetched grants (the list shows roles on every row)."""
     out = list(users)
     for u in out:
-        u._role_codes = {g.role for g in u.role_grants.all()}
+        u._role_codes = {g.role for g in u.role_grants.all() if g.confirmed_at is not None}
     return out
+
+
+def pending_roles(user: User) -> list[str]:
+    """Roles granted to `user` that still wait for the system administrator's confirmation."""
+    return sorted(user.role_grants.filter(confirmed_at__isnull=True).values_list("role", flat=True))
 
 
 def user_list(
@@ -89,7 +94,7 @@ def user_list(
     if role == "system":
         qs = qs.filter(is_superuser=True)
     elif role:
-        qs = qs.filter(role_grants__role=role)
+        qs = qs.filter(role_grants__role=role, role_grants__confirmed_at__isnull=False)
     if under is not None:
         qs = qs.filter(scope.subtree_q("org__", under.path))
     if active == "1":

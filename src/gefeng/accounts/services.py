@@ -1,8 +1,9 @@
 """Accounts: logins, lock-out, sessions, passwords, roles and the second factor.
 
-Every change is audited. Lock-out counts failures in the login log per account and per client
-address: after LOCKOUT_FAILURES failures within LOCKOUT_MINUTES the account (or address) is
-refused for LOCKOUT_MINUTES from the last failure. Numbers come from settings.
+Every change is audited. Lock-out counts failures per account and per client address
+(`LoginThrottle`): after LOCKOUT_FAILURES failures in a window of LOCKOUT_MINUTES (counted from
+the first failure) the account (or address) is refused for LOCKOUT_MINUTES from the last
+failure. Every login attempt is in the login log too. Numbers come from settings.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, password_validation, update_session_auth_hash
+from django.contrib.auth.hashers import check_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from gefeng.accounts.models import LoginEvent, RoleGrant, User, UserSession
+from gefeng.accounts.models import LoginEvent, LoginThrottle, PasswordHistory, RoleGrant, User, UserSession
 from gefeng.accounts.roles import DUTY_BUSINESS, ROLES, duties_of
 from gefeng.core import audit, context, scope
 from gefeng.orgs.models import OrgNode
@@ -33,32 +35,95 @@ REASON_UNLOCKED = "unlocked"
 # ---------------------------------------------------------------- lock-out and login log
 
 
-def _locked_until(*, reset_on_success: bool, **where: str) -> dt.datetime | None:
-    window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+def _bucket_user(username: str) -> str:
+    return f"u:{username[:150]}"
+
+
+def _bucket_ip(ip: str) -> str:
+    return f"ip:{ip[:45]}"
+
+
+def _reserve(bucket: str) -> bool:
+    """Take one attempt's slot in a counter; False when the counter is locked or full.
+
+    The row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions
+    serialise writers) while it is read and raised, so of any number of parallel attempts at
+    most LOCKOUT_FAILURES get their password checked. A full counter without a lock means the
+    remaining slots are taken by attempts still being checked.
+    """
     now = timezone.now()
-    recent = LoginEvent.objects.filter(at__gte=now - 2 * window, **where).exclude(reason=REASON_LOCKED)
-    # An account's count restarts at its own success or an unlock; an address's only at an
-    # unlock, so one valid account cannot be used to keep guessing others from that address.
-    resets = recent.filter(success=True) if reset_on_success else recent.filter(reason=REASON_UNLOCKED)
-    last_ok = resets.order_by("-at").values_list("at", flat=True).first()
-    fails = recent.filter(success=False)
-    if last_ok:
-        fails = fails.filter(at__gt=last_ok)
-    times = list(fails.order_by("-at").values_list("at", flat=True)[: settings.LOCKOUT_FAILURES])
-    if len(times) < settings.LOCKOUT_FAILURES:
-        return None
-    newest, oldest = times[0], times[-1]
-    if newest - oldest <= window and now < newest + window:
-        return newest + window
-    return None
+    window = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            bucket=bucket, defaults={"count": 0, "window_start": now}
+        )
+        if row.locked_until is not None and row.locked_until > now:
+            return False
+        if row.locked_until is not None or row.window_start < now - window:
+            row.count, row.window_start, row.locked_until = 0, now, None
+        if row.count >= settings.LOCKOUT_FAILURES:
+            return False
+        row.count += 1
+        row.save(update_fields=["count", "window_start", "locked_until"])
+        return True
+
+
+def _settle(bucket: str, *, failed: bool = False, reset: bool = False) -> None:
+    """End an attempt: a failure keeps its slot (and locks a full counter), a success gives it
+    back; `reset` clears the counter (an account's own success, an unlock)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = LoginThrottle.objects.select_for_update().filter(bucket=bucket).first()
+        if row is None:
+            return
+        if reset:
+            row.count, row.window_start, row.locked_until = 0, now, None
+        elif failed:
+            if row.count >= settings.LOCKOUT_FAILURES:
+                row.locked_until = now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        else:
+            row.count = max(0, row.count - 1)
+        row.save(update_fields=["count", "window_start", "locked_until"])
+
+
+def _buckets(username: str, ip: str) -> list[str]:
+    return [_bucket_user(username)] + ([_bucket_ip(ip)] if ip else [])
+
+
+def _begin_attempt(username: str, ip: str) -> list[str] | None:
+    """Reserve the account's and the address's slots; None (nothing held) when either is locked."""
+    held: list[str] = []
+    for bucket in _buckets(username, ip):
+        if not _reserve(bucket):
+            for b in held:
+                _settle(b)
+            return None
+        held.append(bucket)
+    return held
 
 
 def lock_status(username: str, ip: str) -> dt.datetime | None:
-    """When the account or the address is locked, the time the lock ends."""
-    by_user = _locked_until(reset_on_success=True, username=username) if username else None
-    by_ip = _locked_until(reset_on_success=False, ip=ip) if ip else None
-    ends = [t for t in (by_user, by_ip) if t]
+    """When the account or the address is locked, the time the lock ends.
+
+    An account's count restarts at its own success or an unlock; an address's only when its
+    lock ends, so one valid account cannot be used to keep guessing others from that address.
+    """
+    names = ([_bucket_user(username)] if username else []) + ([_bucket_ip(ip)] if ip else [])
+    if not names:
+        return None
+    ends = [
+        t
+        for t in LoginThrottle.objects.filter(bucket__in=names, locked_until__gt=timezone.now()).values_list(
+            "locked_until", flat=True
+        )
+        if t is not None
+    ]
     return max(ends) if ends else None
+
+
+def lockouts_clear(usernames: list[str]) -> None:
+    """Forget the counters of these accounts (the demo reloads its accounts with them)."""
+    LoginThrottle.objects.filter(bucket__in=[_bucket_user(n) for n in usernames]).delete()
 
 
 def lock_message(until: dt.datetime) -> str:
@@ -85,18 +150,32 @@ class LoginResult:
     needs_totp: bool = False
 
 
+def _locked_result(username: str, ip: str, user: User | None = None) -> LoginResult:
+    _log(username, success=False, reason=REASON_LOCKED, user=user)
+    until = lock_status(username, ip) or timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    return LoginResult(error=lock_message(until))
+
+
 def login_check(request: HttpRequest, username: str, password: str) -> LoginResult:
     """First step of a login: lock-out, then the password. Logs the attempt."""
     username = username.strip()
     info = context.current()
-    until = lock_status(username, info.ip)
-    if until:
-        _log(username, success=False, reason=REASON_LOCKED)
-        return LoginResult(error=lock_message(until))
-    user = authenticate(request, username=username, password=password)
+    held = _begin_attempt(username, info.ip)
+    if held is None:
+        return _locked_result(username, info.ip)
+    try:
+        user = authenticate(request, username=username, password=password)
+    except BaseException:
+        for b in held:
+            _settle(b)
+        raise
     if user is None:
+        for b in held:
+            _settle(b, failed=True)
         _log(username, success=False, reason="bad_password")
         return LoginResult(error="用户名或密码错误。")
+    for b in held:
+        _settle(b)  # the account's count restarts when the login completes (login_complete)
     if user.totp_enabled:
         return LoginResult(user=user, needs_totp=True)
     return LoginResult(user=user)
@@ -104,10 +183,13 @@ def login_check(request: HttpRequest, username: str, password: str) -> LoginResu
 
 def totp_check(user: User, code: str) -> bool:
     info = context.current()
-    if lock_status(user.username, info.ip):
+    held = _begin_attempt(user.username, info.ip)
+    if held is None:
         _log(user.username, success=False, reason=REASON_LOCKED, user=user)
         return False
     ok = bool(user.totp_secret) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+    for b in held:
+        _settle(b, failed=not ok)
     if not ok:
         _log(user.username, success=False, reason="bad_totp", user=user)
     return ok
@@ -131,8 +213,7 @@ def login_complete(request: HttpRequest, user: User) -> None:
         },
     )
     _log(user.username, success=True, user=user)
-    if settings.PRODUCTION and user.is_demo and user.password_changed_at is None:
-        User.objects.filter(pk=user.pk).update(must_change_password=True)
+    _settle(_bucket_user(user.username), reset=True)
 
 
 def logout_user(request: HttpRequest, reason: str = "logout") -> None:
@@ -147,9 +228,15 @@ def logout_user(request: HttpRequest, reason: str = "logout") -> None:
 
 
 def password_expired(user: User) -> bool:
+    """Whether the user must choose a new password before going on.
+
+    `password_changed_at` is empty while the password is one somebody else chose (an account
+    made by an administrator, by the demo or an import, or a reset): in production that always
+    forces the change, whatever `must_change_password` says.
+    """
     if user.must_change_password:
         return True
-    if settings.PRODUCTION and user.is_demo and user.password_changed_at is None:
+    if settings.PRODUCTION and user.password_changed_at is None:
         return True
     if settings.PASSWORD_MAX_AGE_DAYS and user.password_changed_at:
         return timezone.now() - user.password_changed_at > dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
@@ -246,10 +333,16 @@ def password_change(
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.messages}) from None
+    if own and password_reused(user, new_password):
+        raise ValidationError(
+            {"new_password1": [f"新密码不能与最近 {settings.PASSWORD_HISTORY} 次使用过的密码相同，请换一个。"]}
+        )
     user.set_password(new_password)
-    user.password_changed_at = timezone.now()
+    # Empty while the password is one somebody else chose: the holder must replace it.
+    user.password_changed_at = timezone.now() if own else None
     user.must_change_password = not own
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _remember_password(user)
     ended = _end_sessions(
         user, "password_changed" if own else "password_reset", keep_key=keep_session_key if own else None
     )
@@ -259,6 +352,29 @@ def password_change(
         obj=user,
         changes={"password": audit.changed("", "******"), "sessions_ended": ended},
     )
+
+
+def password_reused(user: User, raw: str) -> bool:
+    """Whether `raw` is the current password or one of the last PASSWORD_HISTORY ones.
+
+    Each comparison is a hash check (Argon2, a fraction of a second), PASSWORD_HISTORY at most.
+    """
+    keep = settings.PASSWORD_HISTORY
+    if keep <= 0:
+        return False
+    if user.check_password(raw):
+        return True
+    earlier = PasswordHistory.objects.filter(user=user).order_by("-at", "-id").values_list("password", flat=True)
+    return any(check_password(raw, encoded) for encoded in earlier[:keep])
+
+
+def _remember_password(user: User) -> None:
+    """Add the user's current hash to the history and forget what is older than the last N."""
+    keep = max(settings.PASSWORD_HISTORY, 1)
+    PasswordHistory.objects.create(user=user, password=user.password)
+    stale = list(PasswordHistory.objects.filter(user=user).order_by("-at", "-id").values_list("pk", flat=True)[keep:])
+    if stale:
+        PasswordHistory.objects.filter(pk__in=stale).delete()
 
 
 # Characters of generated passwords: no 0/O, 1/l/I and no quotes, so they can be read out.
@@ -307,7 +423,13 @@ def user_create(
     is_demo: bool = False,
     must_change: bool = True,
 ) -> User:
-    """Create an account. Roles other than business roles can only come from the command line."""
+    """Create an account. Roles other than business roles can only come from the command line.
+
+    The password is the creator's choice, never the holder's: `password_changed_at` stays empty
+    so that in production the first login asks for a new one. Business roles given by a
+    person in the browser wait for the system administrator's confirmation (`rolegrant_confirm`);
+    from the command line (actor None: whoever runs it holds the server) they hold at once.
+    """
     if actor is not None:
         scope.require_perm(actor, "accounts.manage")
         if org is not None and not (
@@ -350,11 +472,12 @@ def user_create(
         is_staff=superuser,
         is_demo=is_demo,
         must_change_password=must_change,
-        password_changed_at=timezone.now(),
+        password_changed_at=None,
     )
     user.set_password(password)
     user.save()
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in sorted(roles)])
+    _remember_password(user)
+    _add_grants(actor, user, roles)
     audit.record(
         actor=actor,
         action="accounts.user.created",
@@ -362,6 +485,7 @@ def user_create(
         changes={
             "org": str(org) if org else "",
             "roles": sorted(roles),
+            "roles_pending": bool(roles) and actor is not None,
             "superuser": superuser,
             "phone": phone,
         },
@@ -386,17 +510,79 @@ def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
     if roles and user.org is None:
         raise ValidationError({"roles": ["请先为该用户指定所属组织。"]})
     before = sorted(user.role_codes())
+    pending_before = set(RoleGrant.objects.filter(user=user, confirmed_at__isnull=True).values_list("role", flat=True))
+    # Taking a role away needs nobody else; a new role waits for the system administrator.
     RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles - set(before)])
+    requested = roles - set(before) - pending_before
+    _add_grants(actor, user, requested)
     user.__dict__.pop("_role_codes", None)  # roles changed: forget the cached set
-    if before != sorted(roles):
+    after = sorted(set(before) & roles)
+    withdrawn = sorted(pending_before - roles)
+    if before != after or requested or withdrawn:
         audit.record(
             actor=actor,
             action="accounts.user.roles_changed",
             obj=user,
-            changes={"roles": audit.changed(before, sorted(roles))},
+            changes={
+                "roles": audit.changed(before, after),
+                "requested": sorted(requested),
+                "withdrawn": sorted(withdrawn),
+            },
         )
     return user
+
+
+def _add_grants(actor: Any, user: User, roles: set[str]) -> None:
+    now = None if actor is not None else timezone.now()
+    RoleGrant.objects.bulk_create(
+        [RoleGrant(user=user, role=r, granted_by=actor, confirmed_at=now, confirmed_by=None) for r in sorted(roles)]
+    )
+
+
+def _pending_grant(actor: User, grant: RoleGrant) -> RoleGrant:
+    """The system administrator — a person other than the grantor and the grantee — decides."""
+    if not (scope.has_perm(actor, "accounts.confirm") and actor.is_superuser):
+        raise PermissionDenied
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.confirmed_at is not None:
+        raise ValidationError("该授权已经确认过了。")
+    if actor.pk in (grant.granted_by_id, grant.user_id):
+        raise ValidationError("授权须由授权人和被授权人以外的另一名管理员确认（三员分立）。")
+    return grant
+
+
+@transaction.atomic
+def rolegrant_confirm(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """Put a pending business-role grant into force (the second person of 三员分立)."""
+    grant = _pending_grant(actor, grant)
+    _check_duties(grant.user.role_codes() | {grant.role}, superuser=grant.user.is_superuser)
+    if not grant.user.is_active:
+        raise ValidationError("该账号已停用，不能确认授权。")
+    grant.confirmed_at = timezone.now()
+    grant.confirmed_by = actor
+    grant.save(update_fields=["confirmed_at", "confirmed_by"])
+    grant.user.__dict__.pop("_role_codes", None)
+    audit.record(
+        actor=actor,
+        action="accounts.role.confirmed",
+        obj=grant.user,
+        changes={"role": grant.role, "granted_by": str(grant.granted_by or "")},
+    )
+    return grant
+
+
+@transaction.atomic
+def rolegrant_reject(*, actor: User, grant: RoleGrant) -> None:
+    """Refuse a pending grant: it is removed and the refusal audited."""
+    grant = _pending_grant(actor, grant)
+    user = grant.user
+    grant.delete()
+    audit.record(
+        actor=actor,
+        action="accounts.role.rejected",
+        obj=user,
+        changes={"role": grant.role, "granted_by": str(grant.granted_by or "")},
+    )
 
 
 @transaction.atomic
@@ -428,6 +614,7 @@ def user_unlock(*, actor: User, username: str) -> None:
     user = User.objects.filter(username=username).first()
     if user is not None:
         scope.require(actor, user, "accounts.manage")
+    _settle(_bucket_user(username), reset=True)
     LoginEvent.objects.create(
         username=username,
         success=True,
@@ -443,6 +630,48 @@ def user_unlock(*, actor: User, username: str) -> None:
         object_repr=username,
         object_type="accounts.user",
     )
+
+
+# ---------------------------------------------------------------- production
+
+
+def published_password_accounts() -> list[str]:
+    """Active accounts that still open with a published password (the demo's, in the README).
+
+    An Argon2 check costs about a tenth of a second, so not every account is tried: only the
+    accounts flagged demo, those bearing a demo account's name and the administrators (system,
+    security, audit) — a few dozen at most, whatever the number of users.
+    """
+    from django.db.models import Q
+
+    from gefeng.accounts.roles import RoleCode
+    from gefeng.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    published = [DEMO_PASSWORD]
+    names = [a[0] for a in DEMO_ACCOUNTS]
+    admin_roles = [RoleCode.AUDITOR, RoleCode.SECURITY_ADMIN]
+    candidates = (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_demo=True) | Q(username__in=names) | Q(is_superuser=True) | Q(role_grants__role__in=admin_roles))
+        .distinct()
+        .order_by("username")
+    )
+    return [u.username for u in candidates if any(u.check_password(p) for p in published)]
+
+
+def production_blockers() -> list[str]:
+    """Why the platform must not serve in production yet (empty: nothing). `gefeng serve`
+    refuses to start while this is not empty; `gefeng check --deploy` reports the same."""
+    problems = []
+    demo = list(User.objects.filter(is_demo=True, is_active=True).values_list("username", flat=True))
+    if demo:
+        problems.append(
+            f"仍有 {len(demo)} 个启用的演示账号（{'、'.join(sorted(demo)[:9])}），请先执行 gefeng demo --disable。"
+        )
+    weak = published_password_accounts()
+    if weak:
+        problems.append(f"账号 {'、'.join(weak)} 仍可用公开的演示密码登录，请停用或用 gefeng setpassword 重置。")
+    return problems
 
 
 # ---------------------------------------------------------------- second factor

@@ -36,8 +36,8 @@ from gefeng.accounts.forms import (
     UserRolesForm,
     business_role_choices,
 )
-from gefeng.accounts.models import LoginEvent, User, UserSession
-from gefeng.accounts.roles import DUTY_BUSINESS, ROLES
+from gefeng.accounts.models import LoginEvent, RoleGrant, User, UserSession
+from gefeng.accounts.roles import DUTY_BUSINESS, ROLES, RoleCode
 from gefeng.accounts.validators import ComplexityValidator
 from gefeng.core import scope
 from gefeng.core.forms import add_service_errors
@@ -394,6 +394,7 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "can_reset": can_manage and not admin_account and target.pk != viewer.pk,
             "can_roles": scope.can(viewer, target, "accounts.roles") and target.pk != viewer.pk and not admin_account,
+            "pending_roles": [str(RoleCode(c).label) for c in selectors.pending_roles(target) if c in ROLES],
             "admin_account": admin_account,
         },
     )
@@ -481,7 +482,8 @@ def user_roles(request: AuthedRequest, pk: int) -> HttpResponse:
     """Business roles of a user: the security administrator's duty alone (三员分立)."""
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.roles", pk=pk)
-    current = sorted(c for c in target.role_codes() if c in ROLES and ROLES[c].duty == DUTY_BUSINESS)
+    pending = set(selectors.pending_roles(target))
+    current = sorted(c for c in target.role_codes() | pending if c in ROLES and ROLES[c].duty == DUTY_BUSINESS)
     form = UserRolesForm(request.POST or None, initial={"roles": current})
     if request.method == "POST" and form.is_valid():
         try:
@@ -489,7 +491,10 @@ def user_roles(request: AuthedRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("角色已更新。"))
+            if set(selectors.pending_roles(target)) - pending:
+                messages.success(request, _("已提交授权，须由系统管理员确认后生效。"))
+            else:
+                messages.success(request, _("角色已更新。"))
             return redirect("accounts:user-detail", pk=target.pk)
     chosen = set(request.POST.getlist("roles")) if form.is_bound else set(current)
     choices = [
@@ -497,6 +502,7 @@ def user_roles(request: AuthedRequest, pk: int) -> HttpResponse:
             "code": code,
             "label": label,
             "checked": code in chosen,
+            "pending": code in pending,
             "scope": scope.SCOPE_LABELS[ROLES[code].scope],
             "description": ROLES[code].description,
         }
@@ -560,3 +566,61 @@ def user_totp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已关闭该账号的动态口令。"))
     return redirect("accounts:user-detail", pk=target.pk)
+
+
+# ---------------------------------------------------------------- pending role grants
+
+
+@require_GET
+@login_required
+def grant_list(request: AuthedRequest) -> HttpResponse:
+    """Business roles granted in the browser, waiting for the system administrator (三员分立)."""
+    scope.require_perm(request.user, "accounts.confirm")
+    qs = (
+        scope.permitted(request.user, RoleGrant, "accounts.confirm")
+        .filter(confirmed_at__isnull=True)
+        .select_related("user", "user__org", "granted_by")
+        .order_by("granted_at", "id")
+    )
+    page = paginate(request, qs)
+    rows = [
+        {
+            "grant": g,
+            "role": str(RoleCode(g.role).label) if g.role in ROLES else g.role,
+            "scope": scope.SCOPE_LABELS[ROLES[g.role].scope] if g.role in ROLES else "",
+            "org": selectors.org_label(request.user, g.user.org),
+            "own": request.user.pk in (g.granted_by_id, g.user_id),
+        }
+        for g in page.rows
+    ]
+    return render(request, "accounts/grant_list.html", {"page": page, "rows": rows})
+
+
+def _decide(request: AuthedRequest, pk: int, confirm: bool) -> HttpResponse:
+    grant = scope.get_or_404(request.user, RoleGrant.objects.select_related("user"), "accounts.confirm", pk=pk)
+    try:
+        if confirm:
+            services.rolegrant_confirm(actor=request.user, grant=grant)
+        else:
+            services.rolegrant_reject(actor=request.user, grant=grant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        label = RoleCode(grant.role).label if grant.role in ROLES else grant.role
+        if confirm:
+            messages.success(request, _("已确认：%(user)s 获得“%(role)s”角色。") % {"user": grant.user, "role": label})
+        else:
+            messages.success(request, _("已拒绝：%(user)s 的“%(role)s”授权。") % {"user": grant.user, "role": label})
+    return redirect("accounts:grant-list")
+
+
+@require_POST
+@login_required
+def grant_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, confirm=True)
+
+
+@require_POST
+@login_required
+def grant_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, confirm=False)

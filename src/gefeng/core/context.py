@@ -43,9 +43,7 @@ def acting_from(info: RequestInfo) -> Iterator[None]:
 
 
 def client_ip(meta: dict, trusted_proxies: list[str]) -> str:
-    """The client's address; X-Forwarded-For is believed only from a configured proxy."""
-    remote = meta.get("REMOTE_ADDR", "") or ""
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and remote in trusted_proxies:
-        return forwarded.split(",")[0].strip()[:45]
-    return remote[:45]
+    """The client's address; X-Forwarded-For is believed only from a configured proxy (see core.security)."""
+    from gefeng.core.security import client_ip as from_headers
+
+    return from_headers(meta, trusted_proxies)

@@ -733,6 +733,7 @@ def _clear_lockouts() -> None:
     """Failed logins of a previous demo must not keep the new accounts locked."""
     window = dt.timedelta(minutes=2 * settings.LOCKOUT_MINUTES)
     names = [a.username for a in _ACCOUNTS]
+    account_services.lockouts_clear(names)
     locked = set(
         LoginEvent.objects.filter(username__in=names, success=False, at__gte=timezone.now() - window).values_list(
             "username", flat=True

@@ -27,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         self._schema(migrate=not opts["no_migrate"])
         if settings.PRODUCTION:
+            _refuse_unsafe_production()
             call_command("collectstatic", interactive=False, verbosity=0)
         from gefeng.members.tasks import reap_dead
 
@@ -78,6 +79,16 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{schema.behind_message(st)}正在执行数据库迁移……")
         call_command("migrate", interactive=False, verbosity=0)
+
+
+def _refuse_unsafe_production() -> None:
+    """Demo accounts, a published password, an application role that owns its tables: in
+    production the server does not start until they are gone (`gefeng check --deploy` lists them)."""
+    from gefeng.core.checks import production_blockers
+
+    problems = production_blockers()
+    if problems:
+        raise CommandError("生产模式下拒绝启动：\n- " + "\n- ".join(problems))
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -1,0 +1,14 @@
+"""`gefeng flush`: Django's flush, refused in production (it empties every table, the audit log included)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import CommandError
+from django.core.management.commands import flush
+
+
+class Command(flush.Command):
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("生产模式下不能执行 flush：它会清空全部数据表，包括审计日志。")
+        return super().handle(*args, **options)
