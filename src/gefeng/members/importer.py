@@ -228,7 +228,8 @@ def survey(path: str | Path, filename: str, vocab: Vocabulary) -> dict[str, Coun
     both, so a remembered mapping can still be changed). Only the required columns (to find the
     same header) and the choice columns are read."""
     columns = [c for c in COLUMNS if c.required or c.key in CHOICE_COLUMNS]
-    sheet, rows = open_table(
+    # The preview reads the uploaded file in the web process's request: through the guarded child.
+    sheet, rows = open_table_isolated(
         path, columns, max_bytes=settings.UPLOAD_MAX_MB * 1024 * 1024, filename=filename, compact=COMPACT
     )
     keys = [key for key in CHOICE_COLUMNS if key in sheet.columns]

@@ -13,7 +13,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from gefeng.core.context import RequestInfo, acting_from
-from gefeng.core.tabular import Column, TabularError, open_table
+from gefeng.core.tabular import Column, TabularError
+from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.members import importer, services, tasks
 from gefeng.members.models import ImportJob, ImportMode, ImportStatus
 from gefeng.orgs.models import OrgNode
@@ -58,7 +59,7 @@ def parse_map(text: str) -> tuple[str, str, str]:
 def read_map_file(path: str) -> list[tuple[str, str, str]]:
     """A small csv/xlsx with the columns 列, 原值, 取值."""
     try:
-        _sheet, rows = open_table(path, MAP_COLUMNS, max_bytes=1024 * 1024)
+        _sheet, rows = open_table_isolated(path, MAP_COLUMNS, max_bytes=1024 * 1024)
         return [
             _mapping(row.values["column"], row.values["raw"], row.values["value"], f"{path} 第 {row.number} 行")
             for row in rows

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0004_importrow_unlogged'),
+        ('members', '0005_value_mapping'),
     ]
 
     operations = [
