@@ -98,6 +98,9 @@ def _rewrite(source: Path, target: Path, *, member=None, manifest=None) -> None:
 
 
 def test_round_trip_restores_rows_sealed_values_and_files(platform, data_dir, tmp_path, settings):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # sqlite_stat1 is SQLite's, neither counted nor restored as data
     before = database.counts()
     out = io.StringIO()
     path = tmp_path / "b.tar.gz"

@@ -214,7 +214,8 @@ def snapshot(dest_dir: Path, using: str = DEFAULT_DB_ALIAS) -> Snapshot:
 def table_names(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     conn = connections[using]
     with conn.cursor() as cursor:
-        return sorted(conn.introspection.table_names(cursor))
+        # SQLite's own tables (sqlite_stat1 after an ANALYZE) are not data.
+        return sorted(t for t in conn.introspection.table_names(cursor) if not t.startswith("sqlite_"))
 
 
 def counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
