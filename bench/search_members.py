@@ -244,6 +244,7 @@ def main() -> None:
     args = ap.parse_args()
     setup(args.postgres)
     from django.db import connection
+    from django.utils import timezone
 
     from gefeng.accounts.models import RoleGrant, User
     from gefeng.members import selectors
@@ -259,9 +260,9 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
     admin = User.objects.create(username="b-admin", name="县管理员", org=county)
-    RoleGrant.objects.create(user=admin, role="county_admin")
+    RoleGrant.objects.create(user=admin, role="county_admin", confirmed_at=timezone.now())
     officer = User.objects.create(username="b-town", name="镇干部", org=towns[3])
-    RoleGrant.objects.create(user=officer, role="town_officer")
+    RoleGrant.objects.create(user=officer, role="town_officer", confirmed_at=timezone.now())
     admin = User.objects.get(pk=admin.pk)
     officer = User.objects.get(pk=officer.pk)
     total = Member.objects.count()

@@ -147,6 +147,7 @@ def main() -> None:
     setup(args.postgres)
     from django.db import connection
     from django.test import RequestFactory
+    from django.utils import timezone
 
     from gefeng.accounts.models import RoleGrant, User
     from gefeng.orgs import selectors, services
@@ -157,9 +158,9 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     town = data["towns"][3]
     admin = User.objects.create(username="b-admin", name="县管理员", org=data["county"])
-    RoleGrant.objects.create(user=admin, role="county_admin")
+    RoleGrant.objects.create(user=admin, role="county_admin", confirmed_at=timezone.now())
     officer = User.objects.create(username="b-town", name="镇干部", org=town)
-    RoleGrant.objects.create(user=officer, role="town_officer")
+    RoleGrant.objects.create(user=officer, role="town_officer", confirmed_at=timezone.now())
     admin = User.objects.get(pk=admin.pk)
     officer = User.objects.get(pk=officer.pk)
     print(f"database: {connection.vendor}; nodes: {data['total']:,}; built in {build_s:.1f} s")

@@ -189,7 +189,9 @@ if _migrate_url:
     except ValueError as exc:
         raise EnvError(f"GEFENG_MIGRATE_DATABASE_URL 无法解析：{exc}") from None
     _owner_fields: dict[str, object] = dict(_owner)
-    MIGRATE_DATABASE = {k: _owner_fields[k] for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT") if k in _owner_fields}
+    # Only who logs in and where: the database itself is GEFENG_DATABASE_URL's (and the test
+    # runner's own test database), so the owner's URL can never send a migration elsewhere.
+    MIGRATE_DATABASE = {k: _owner_fields[k] for k in ("USER", "PASSWORD", "HOST", "PORT") if k in _owner_fields}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -63,7 +63,11 @@ def test_business_roles_are_assigned_and_audited(personas):
     }
     entry = AuditEntry.objects.get(action="accounts.user.roles_changed")
     assert entry.actor == personas["security"]
-    assert entry.changes["roles"] == {"old": ["town_officer"], "new": ["town_officer", "worker"]}
+    # The new role waits for the system administrator; the roles in force are unchanged.
+    assert entry.changes["requested"] == ["worker"]
+    assert User.objects.get(pk=town.pk).role_codes() == {"town_officer"}
+    services.rolegrant_confirm(actor=personas["sysadmin"], grant=RoleGrant.objects.get(user=town, role="worker"))
+    assert User.objects.get(pk=town.pk).role_codes() == {"town_officer", "worker"}
 
 
 def test_others_holding_no_role_right_are_refused(personas):

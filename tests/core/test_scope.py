@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from gefeng.accounts.models import RoleGrant, User
 from gefeng.core import scope
@@ -39,12 +40,12 @@ def test_all_scope_is_unrestricted(personas, tree):
 
 def test_scopes_of_several_roles_combine_as_union(personas, tree):
     user = personas["liaison"]  # 本级 on 县人社局
-    RoleGrant.objects.create(user=user, role="worker")
+    RoleGrant.objects.create(user=user, role="worker", confirmed_at=timezone.now())
     user = User.objects.get(pk=user.pk)
     assert list(scope.visible(user, OrgNode)) == [tree.hrss]
     user.org = tree.longgu
     user.save()
-    RoleGrant.objects.create(user=user, role="town_officer")
+    RoleGrant.objects.create(user=user, role="town_officer", confirmed_at=timezone.now())
     user = User.objects.get(pk=user.pk)
     seen = scope.visible(user, OrgNode)
     assert tree.xinge in seen and tree.longgu in seen and tree.henghui not in seen

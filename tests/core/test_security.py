@@ -90,8 +90,9 @@ def test_forwarded_proto_is_kept_only_from_a_trusted_proxy():
 
 def test_every_response_carries_the_policy(login_as):
     client = login_as("county")
-    for url in ("/", "/accounts/login/", "/members/", "/static/gefeng/gefeng.css", "/no-such-page/"):
+    for url in ("/", "/accounts/login/", "/members/", "/no-such-page/", "/accounts/users/"):
         response = client.get(url)
+        assert response["Content-Type"].startswith("text/html")
         assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY, url
     for part in (
         "default-src 'self'",

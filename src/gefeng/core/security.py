@@ -98,7 +98,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class ProxyHeadersMiddleware:
-    """Drop X-Forwarded-Proto unless one of our proxies sent it; add the CSP to every response.
+    """Drop X-Forwarded-Proto unless one of our proxies sent it; add the CSP to every page.
 
     First in settings.MIDDLEWARE, so SecurityMiddleware (HTTPS redirect, `request.is_secure`)
     never sees a protocol header a client forged.
@@ -114,5 +114,8 @@ class ProxyHeadersMiddleware:
         ):
             del request.META["HTTP_X_FORWARDED_PROTO"]
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        # Pages only: a PDF or a spreadsheet opened in the browser is shown by the browser's own
+        # viewer, which a policy of `object-src 'none'` on the file itself would block.
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
