@@ -54,6 +54,8 @@ register(
         "accounts.session.ended": _("强制下线"),
         "accounts.totp.enabled": _("启用动态口令"),
         "accounts.totp.disabled": _("停用动态口令"),
+        "accounts.role.confirmed": _("确认授权"),
+        "accounts.role.rejected": _("驳回授权"),
     },
 )
 register(
@@ -86,6 +88,7 @@ register(
         "members.import.applied": _("导入花名册"),
         "members.import.rejects_downloaded": _("下载导入错误行"),
         "members.import.files_purged": _("清除导入文件"),
+        "members.value_mapping.saved": _("保存花名册用词映射"),
     },
 )
 register(
@@ -226,5 +229,7 @@ register(
         "core.audit.exported": _("导出审计日志"),
         "core.demo.loaded": _("载入演示数据"),
         "core.demo.disabled": _("停用演示账号"),
+        "core.backup.created": _("备份数据"),
+        "core.backup.restored": _("恢复数据"),
     },
 )
