@@ -26,6 +26,7 @@ def shipped(settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.HTTPS = True
     settings.UPLOAD_MAX_MB = 50
+    settings.REQUEST_MAX_MB = 201
     return settings
 
 
@@ -34,19 +35,19 @@ def test_shipped_nginx_site_agrees_with_the_settings(shipped):
 
 
 def test_nginx_upload_limit_below_the_platforms_is_an_error(shipped):
-    text = NGINX.replace("client_max_body_size 55m;", "client_max_body_size 10m;")
+    text = NGINX.replace("client_max_body_size 205m;", "client_max_body_size 10m;")
     problems = deploy_checks.check_nginx(text, "gefeng.conf")
     assert ids(problems) == ["gefeng.E101"]
-    assert "10m" in problems[0].msg and "50 MB" in problems[0].msg
+    assert "10m" in problems[0].msg and "201 MB" in problems[0].msg
 
 
 def test_nginx_default_upload_limit_counts_as_one_megabyte(shipped):
-    text = NGINX.replace("client_max_body_size 55m;", "")
+    text = NGINX.replace("client_max_body_size 205m;", "")
     assert ids(deploy_checks.check_nginx(text, "gefeng.conf")) == ["gefeng.E101"]
 
 
 def test_a_larger_module_limit_raises_the_required_size(shipped):
-    shipped.REFORM_EVIDENCE_MAX_MB = 80
+    shipped.REFORM_EVIDENCE_MAX_MB = 300
     assert ids(deploy_checks.check_nginx(NGINX, "gefeng.conf")) == ["gefeng.E101"]
 
 
@@ -71,7 +72,7 @@ def test_comments_do_not_count_as_directives():
 
 def test_check_deploy_reads_the_file_named_by_the_setting(shipped, tmp_path, monkeypatch):
     conf = tmp_path / "site.conf"
-    conf.write_text(NGINX.replace("client_max_body_size 55m;", "client_max_body_size 512k;"), encoding="utf-8")
+    conf.write_text(NGINX.replace("client_max_body_size 205m;", "client_max_body_size 512k;"), encoding="utf-8")
     monkeypatch.setenv("GEFENG_NGINX_CONF", str(conf))
     assert "gefeng.E101" in ids(deploy_checks.deployment_files(None))
 

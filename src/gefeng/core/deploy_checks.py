@@ -69,8 +69,10 @@ def nginx_conf_path() -> Path | None:
 
 
 def largest_upload_mb() -> int:
+    """The largest request the platform accepts (GEFENG_REQUEST_MAX_MB, else the upload limits)."""
     names = ("UPLOAD_MAX_MB", "REFORM_EVIDENCE_MAX_MB", "SUPERVISION_UPLOAD_MAX_MB", "HONOURS_UPLOAD_MAX_MB")
-    return max(int(getattr(settings, name, 0) or 0) for name in names)
+    largest = max(int(getattr(settings, name, 0) or 0) for name in names)
+    return max(largest, int(getattr(settings, "REQUEST_MAX_MB", 0) or 0))
 
 
 def check_nginx(text: str, source: str) -> list:
