@@ -45,7 +45,7 @@ def database_role_problems() -> list[str]:
     if dbroles.is_superuser():
         problems.append(
             "应用连接数据库所用的角色是 PostgreSQL 超级用户：请改用只有增删改查权限的应用角色"
-            "（GEFENG_DATABASE_URL），迁移用所有者角色（GEFENG_MIGRATE_DATABASE_URL），见 docs/operations-security.md。"
+            "（GEFENG_DATABASE_URL），迁移用所有者角色（GEFENG_MIGRATE_DATABASE_URL），见 docs/operations.md。"
         )
     owned = dbroles.owned_tables()
     if owned:

@@ -45,7 +45,7 @@ def apply_grants(*, owner: str, app: str, using: str = "default", schema: str = 
     with connection.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app])
         if cur.fetchone() is None:
-            raise ValueError(f"PostgreSQL 中没有角色 {app}，请先创建（见 docs/operations-security.md）。")
+            raise ValueError(f"PostgreSQL 中没有角色 {app}，请先创建（见 docs/operations.md）。")
         for sql in statements:
             cur.execute(sql)
     return statements
