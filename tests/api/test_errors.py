@@ -32,6 +32,8 @@ def test_403_404_and_unknown_paths_are_json(personas, tree):
     town = bearer(personas, "town")
     _error(town.get(f"/api/v1/orgs/{tree.henghui.pk}"), 404)
     _error(town.get("/api/v1/no-such-thing"), 404)
+    _error(town.get("/api/v1/"), 404)
+    _error(Client().get("/api/nowhere"), 404)
     _error(town.get("/api/v1/orgs/abc"), 404)
 
 
@@ -71,8 +73,9 @@ def test_django_handlers_answer_json_under_the_api_and_html_elsewhere(rf):
 
     api = errors.handler500(rf.get("/api/v1/orgs"))
     assert api.status_code == 500 and api["Content-Type"].startswith(JSON)
-    page = errors.handler404(rf.get("/orgs/nowhere/"))
-    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    for path in ("/orgs/nowhere/", "/api/tokens/999/revoke/"):
+        page = errors.handler404(rf.get(path))
+        assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis 未安装（开发依赖）：跳过接口模糊测试")
 
 import hypothesis  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.config import SchemathesisConfig  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
@@ -47,7 +49,15 @@ def api_schema(login_as, personas, tree, settings):
     schema.test_ids = [  # type: ignore[attr-defined]
         node.pk for node in (tree.longgu, tree.xinge, tree.xinge_union, tree.xinge_team, tree.henghui, tree.county)
     ]
-    return schema
+    # The WSGI handler closes the database connection after each request, which would end the
+    # test's transaction; Django's test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schema
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _run(operation, mode, *, token, ids):

@@ -1,11 +1,11 @@
 """How the REST API answers errors: always JSON, always in Chinese, always documented.
 
-Every error under /api/v1/ has the body `{"detail": "…", "errors": {"字段": ["…"]}}` (`errors`
-only where input was refused, `__all__` for the request as a whole). The handlers below cover
-what the operations raise; `JsonErrorsAPI` turns what Django or django-ninja answer by themselves
-(405, the schema page's redirect to login) into the same shape; `handler404` / `handler500`
-(wired in `gefeng/urls.py`) cover an unknown path under the API and an error outside the
-operations. No traceback or exception text ever reaches the client: it goes to the log.
+Every error under /api/ (but the HTML token pages) has the body `{"detail": "…", "errors":
+{"字段": ["…"]}}` (`errors` only where input was refused, `__all__` for the request as a whole).
+The handlers below cover what the operations raise; `JsonErrorsAPI` turns what django-ninja
+answers by itself (a plain-text 405) into the same shape; `handler404` / `handler500` /
+`handler400` / `handler403` (wired in `gefeng/urls.py`) cover an unknown path under /api/ and
+an error outside the operations. No traceback or exception text ever reaches the client: it goes to the log.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
 logger = logging.getLogger("django.request")
-
-API_PREFIX = "/api/v1/"
 
 # What each status means for a client, shown in the OpenAPI document and as `detail`.
 STATUS_TEXT: dict[int, str] = {
@@ -94,7 +92,10 @@ def responses(ok: Any, *codes: int) -> dict[int, Any]:
 
 
 def is_api_path(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
+    """Under /api/ but not the token pages (/api/tokens/, HTML pages for logged-in users)."""
+    from django.urls import reverse
+
+    return request.path.startswith("/api/") and not request.path.startswith(reverse("apitokens:token-list"))
 
 
 # ------------------------------------------------------------------ input errors in Chinese
