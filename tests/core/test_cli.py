@@ -54,7 +54,13 @@ def test_deploy_check_refuses_active_demo_accounts_in_production(personas, setti
         call_command("check", "--deploy")
     assert "gefeng.E001" in str(exc.value)
     User.objects.filter(is_demo=True).update(is_active=False)
-    call_command("check", "--deploy", "--fail-level", "ERROR")
+    # On PostgreSQL the test database is reached as a superuser, which is an error of its own
+    # (gefeng.E003); what this test asks is only that the demo accounts no longer block.
+    try:
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    except SystemCheckError as again:
+        assert "gefeng.E001" not in str(again)
+        assert "gefeng.E003" in str(again)
 
 
 def test_console_command_without_arguments_prints_its_help():
