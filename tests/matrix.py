@@ -52,7 +52,10 @@ def ok(*names: str) -> frozenset[str]:
 
 
 # Form and query names that carry an id, and the outsider's object each gets.
-_ORG_FIELDS = ("unit", "org", "parent", "under", "node", "enterprise", "collective", "target", "root", "town")
+_ORG_FIELDS = (
+    "unit", "org", "parent", "under", "node", "enterprise", "collective", "target", "root", "town",
+    "lead_unit", "co_units", "units", "unit_org",
+)  # fmt: skip
 _UNION_FIELDS = ("union", "to_union", "from_union", "team")
 _MEMBER_FIELDS = ("person", "member", "holder")
 _USER_FIELDS = ("user", "actor", "assignee", "owner")
