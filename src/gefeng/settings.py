@@ -201,13 +201,15 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "gefeng.accounts.hashers.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if TESTING:
     # Argon2 is deliberately slow; tests hash hundreds of passwords.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
+# How many Argon2 hashes (100 MiB of memory each) one process computes at once (accounts/hashers.py).
+PASSWORD_HASH_CONCURRENCY = env_int("GEFENG_PASSWORD_HASH_CONCURRENCY", 1, minimum=1, maximum=16)
 # Login security (等保 2.0 身份鉴别); every number is a setting.
 PASSWORD_MIN_LENGTH = env_int("GEFENG_PASSWORD_MIN_LENGTH", 8, minimum=6, maximum=64)
 PASSWORD_MIN_CLASSES = env_int("GEFENG_PASSWORD_MIN_CLASSES", 3, minimum=1, maximum=4)

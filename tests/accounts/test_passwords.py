@@ -145,7 +145,7 @@ def test_validators_are_configured(db):
 
 def test_argon2_is_the_default_hasher():
     real = [h for h in settings.PASSWORD_HASHERS if not h.endswith("MD5PasswordHasher")]
-    assert real[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert real[0] == "gefeng.accounts.hashers.BoundedArgon2PasswordHasher"
     assert get_hasher("argon2").algorithm == "argon2"
     assert make_password(PASSWORD, hasher="argon2").startswith("argon2$argon2id$")
 
