@@ -18,6 +18,9 @@ from gefeng.accounts.models import UserSession
 # activity, so they neither refresh the idle timer nor the session's "last seen".
 POLL_HEADER = "X-Gefeng-Poll"
 IDLE_MESSAGE = "您因长时间未操作已退出，请重新登录。"
+# The idle timer is kept to this many seconds: refreshing it on every request would write the
+# session row on every page (on SQLite a write transaction per click, which queues an office).
+IDLE_STAMP_SECONDS = 30
 
 # Paths a user whose password must change may still open.
 _OPEN_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/healthz")
@@ -73,7 +76,7 @@ class SessionSecurityMiddleware:
             if live is None or live["ended_at"] is not None:
                 return _to_login(request, "forced")
             polling = bool(request.headers.get(POLL_HEADER))
-            if not polling:
+            if not polling and now - request.session.get("gefeng_last", 0) >= IDLE_STAMP_SECONDS:
                 request.session["gefeng_last"] = now
             if not polling and (timezone.now() - live["last_seen"]).total_seconds() > 60:
                 UserSession.objects.filter(session_key=request.session.session_key).update(last_seen=timezone.now())
