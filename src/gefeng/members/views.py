@@ -138,17 +138,19 @@ def _is_self_only(user: Any) -> bool:
 def _under_choices(user: Any, current: OrgNode | None) -> tuple[list[Any], bool]:
     """Choices of the 单位范围 select: visible towns and (when not too many) enterprises."""
     nodes = visible_nodes(user).valid_on(dt.date.today())
-    towns = list(nodes.filter(kind=Kind.TOWN).order_by("path")[:UNDER_TOWNS])
-    enterprises = list(nodes.filter(kind=Kind.ENTERPRISE).order_by("path")[: UNDER_ENTERPRISES + 1])
+    towns = list(nodes.filter(kind=Kind.TOWN).order_by("path").values_list("pk", "name")[:UNDER_TOWNS])
+    enterprises = list(
+        nodes.filter(kind=Kind.ENTERPRISE).order_by("path").values_list("pk", "name")[: UNDER_ENTERPRISES + 1]
+    )
     many = len(enterprises) > UNDER_ENTERPRISES
     choices: list[Any] = []
     offered: set[int] = set()
     if towns:
-        choices.append((_("镇 / 街道 / 园区"), [(t.pk, t.name) for t in towns]))
-        offered |= {t.pk for t in towns}
+        choices.append((_("镇 / 街道 / 园区"), towns))
+        offered |= {pk for pk, _name in towns}
     if enterprises and not many:
-        choices.append((_("企业 / 事业单位"), [(e.pk, e.name) for e in enterprises]))
-        offered |= {e.pk for e in enterprises}
+        choices.append((_("企业 / 事业单位"), enterprises))
+        offered |= {pk for pk, _name in enterprises}
     if current is not None and current.pk not in offered:
         choices.insert(0, (current.pk, current.name))
     return choices, many
