@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from gefeng.accounts import signals  # noqa: F401  (login log and session registry)
-        from gefeng.core import menu
+        from gefeng.accounts.roles import grants_for
+        from gefeng.core import menu, scope
+
+        scope.set_grants_source(grants_for)
 
         menu.add("system", menu.Item(_("待确认授权"), "accounts:grant-list", "accounts.confirm", "person-check"))

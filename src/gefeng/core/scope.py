@@ -14,17 +14,14 @@ rule, and even then not for the duties kept apart from it (audit, role assignmen
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from gefeng.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -89,14 +86,27 @@ def subtree_q(prefix: str, path: str) -> Q:
     return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": upper})
 
 
-def _grants(actor: User) -> list[Grant]:
+# Where a user's grants come from: the accounts app gives its role registry at start-up
+# (`set_grants_source`), so that this module imports no app. Until then nobody holds anything.
+_grants_source: Callable[[Any], list[Grant]] | None = None
+
+
+def set_grants_source(source: Callable[[Any], list[Grant]]) -> None:
+    """Name the function that lists a user's grants (called once, from an AppConfig.ready())."""
+    global _grants_source
+    _grants_source = source
+
+
+def grants(actor: Any) -> list[Grant]:
+    """The actor's grants (scope + permissions per role), read once per user object."""
     cached = getattr(actor, "_scope_grants", None)
     if cached is None:
-        from gefeng.accounts.roles import grants_for
-
-        cached = grants_for(actor)
-        actor._scope_grants = cached  # type: ignore[attr-defined]
+        cached = _grants_source(actor) if _grants_source is not None else []
+        actor._scope_grants = cached
     return cached
+
+
+_grants = grants
 
 
 def _active(actor: Any) -> bool:
@@ -110,6 +120,15 @@ def has_perm(actor: Any, perm: str) -> bool:
     if actor.is_superuser:
         return perm not in SEPARATED_DUTIES
     return any(perm in g.perms for g in _grants(actor))
+
+
+def has_perm_beyond_self(actor: Any, perm: str) -> bool:
+    """Whether a role grants `perm` over more than the actor's own records (not only 本人)."""
+    if not _active(actor):
+        return False
+    if actor.is_superuser:
+        return perm not in SEPARATED_DUTIES
+    return any(perm in g.perms and g.scope != SELF for g in _grants(actor))
 
 
 def scope_q(actor: Any, model: type[models.Model], perm: str) -> Q | None:

@@ -25,7 +25,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gefeng.accounts.roles import grants_for
 from gefeng.core import context, exports, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
@@ -92,9 +91,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 def _reads_campaigns(user: Any) -> bool:
     """Campaign pages are for organisers, units that nominate and readers of the whole county;
     a worker's honours.view (本人) shows their own honours only."""
-    if user.is_superuser:
-        return True
-    return any("honours.view" in g.perms and g.scope != scope.SELF for g in grants_for(user))
+    return scope.has_perm_beyond_self(user, "honours.view")
 
 
 def _campaign(user: Any, pk: int, perm: str | None = None) -> Campaign:

@@ -7,4 +7,12 @@ class MembersConfig(AppConfig):
     verbose_name = "实名制会员"
 
     def ready(self) -> None:
+        from gefeng.core import startup
         from gefeng.members import figures  # noqa: F401  (registers the registry's yearly figures)
+
+        def reap_dead() -> None:
+            from gefeng.members.tasks import reap_dead
+
+            reap_dead()  # imports cut off when the server last stopped
+
+        startup.register("members.reap_dead", reap_dead)

@@ -7,7 +7,7 @@ import sys
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
-from gefeng.core import schema
+from gefeng.core import schema, startup
 
 
 class Command(BaseCommand):
@@ -29,9 +29,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             _refuse_unsafe_production()
             call_command("collectstatic", interactive=False, verbosity=0)
-        from gefeng.members.tasks import reap_dead
-
-        reap_dead()  # imports cut off when the server last stopped
+        startup.run()  # what the apps do at each start (e.g. fail imports cut off by the last stop)
         from gunicorn.app.base import BaseApplication
 
         from gefeng.wsgi import application
