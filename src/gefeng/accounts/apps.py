@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from gefeng.accounts import signals  # noqa: F401  (login log and session registry)
-        from gefeng.core import menu
+        from gefeng.core import audit_actions, menu
 
+        audit_actions.register("accounts", "账号与安全", {"accounts.address.unlocked": _("解除地址锁定")})
         menu.add("system", menu.Item(_("待确认授权"), "accounts:grant-list", "accounts.confirm", "person-check"))
