@@ -61,6 +61,10 @@ MATRIX = {
         success=REDIRECT,
     ),
     "accounts:loginevent-list": Case(ok=ok("sysadmin", "security", "auditor")),
+    # Clearing a locked address: accounts.manage (the auditor reads the login log, frees nothing).
+    "accounts:address-unlock": Case(
+        ok=ACCOUNT_ADMINS, methods=POST, success=REDIRECT, data=lambda t, p: {"ip": "192.0.2.7"}
+    ),
 }
 
 

@@ -170,6 +170,10 @@ ROLE_FILTER = [("", _("全部角色")), ("system", _("系统管理员")), *RoleC
 ACTIVE_FILTER = [("", _("全部")), ("1", _("启用")), ("0", _("停用"))]
 
 
+def state_filter() -> list[tuple[str, Any]]:
+    return [("", _("全部")), *selectors.state_choices()]
+
+
 class UserFilterForm(StyledFormMixin, forms.Form):
     """Filters of the user list; invalid values are dropped, never an error page."""
 
@@ -180,7 +184,8 @@ class UserFilterForm(StyledFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("登录名或姓名"), "type": "search"}),
     )
     role = forms.ChoiceField(label=_("角色"), required=False, choices=ROLE_FILTER)
-    active = forms.ChoiceField(label=_("状态"), required=False, choices=ACTIVE_FILTER)
+    active = forms.ChoiceField(label=_("启用"), required=False, choices=ACTIVE_FILTER)
+    state = forms.ChoiceField(label=_("账号状态"), required=False, choices=state_filter)
     org = forms.CharField(
         label=_("组织代码（含下级）"),
         required=False,
@@ -196,6 +201,7 @@ class UserFilterForm(StyledFormMixin, forms.Form):
             "q": (data.get("q") or "").strip(),
             "role": data.get("role") or "",
             "active": data.get("active") or "",
+            "state": data.get("state") or "",
             "org": (data.get("org") or "").strip(),
             "under": data.get("under") or None,
         }

@@ -159,13 +159,16 @@ class LoginThrottle(models.Model):
     attempts cannot all pass the check before the first failure is counted.
     """
 
-    bucket = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    window_start = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True)
+    bucket = models.CharField(_("计数对象"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("失败次数"), default=0)
+    window_start = models.DateTimeField(_("计数开始"))
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+        # The locks in force (the login log lists locked addresses; the user list filters by them).
+        indexes = [models.Index(fields=["locked_until"], name="loginthrottle_locked")]
 
     def __str__(self) -> str:
         return f"{self.bucket}: {self.count}"

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gefeng.accounts.models import LoginEvent, User, UserSession
+from gefeng.accounts.models import LoginEvent, LoginThrottle, User, UserSession
 from gefeng.accounts.roles import ROLES
+from gefeng.accounts.services import ACCOUNT_PREFIX
 from gefeng.core import scope
 from gefeng.orgs.models import OrgNode
 
@@ -85,8 +88,101 @@ def pending_roles(user: User) -> list[str]:
     return sorted(user.role_grants.filter(confirmed_at__isnull=True).values_list("role", flat=True))
 
 
+# Account states of the user list: (code, label, badge class). A user may be in several; 正常 is none.
+STATE_LOCKED = "locked"
+STATE_DISABLED = "disabled"
+STATE_EXPIRED = "expired"
+STATE_MUST_CHANGE = "must_change"
+STATE_NORMAL = "normal"
+STATES = {
+    STATE_LOCKED: (gettext_lazy("已锁定"), "text-bg-danger"),
+    STATE_DISABLED: (gettext_lazy("已停用"), "text-bg-secondary"),
+    STATE_EXPIRED: (gettext_lazy("密码过期"), "text-bg-warning"),
+    STATE_MUST_CHANGE: (gettext_lazy("须改密码"), "text-bg-warning"),
+    STATE_NORMAL: (gettext_lazy("正常"), "text-bg-success"),
+}
+
+
+def state_choices() -> list[tuple[str, Any]]:
+    """The states the filter offers; 密码过期 only while passwords expire (PASSWORD_MAX_AGE_DAYS > 0)."""
+    return [(c, label) for c, (label, _cls) in STATES.items() if c != STATE_EXPIRED or settings.PASSWORD_MAX_AGE_DAYS]
+
+
+def _locked_usernames() -> QuerySet[Any, Any]:
+    """Login names whose own counter is locked now (the locked_until index bounds the rows)."""
+    return (
+        LoginThrottle.objects.filter(locked_until__gt=timezone.now(), bucket__startswith=ACCOUNT_PREFIX)
+        .annotate(name=Substr("bucket", len(ACCOUNT_PREFIX) + 1))
+        .values("name")
+    )
+
+
+def _expired_q() -> Q | None:
+    """Passwords older than PASSWORD_MAX_AGE_DAYS (None: passwords do not expire)."""
+    if not settings.PASSWORD_MAX_AGE_DAYS:
+        return None
+    return Q(password_changed_at__lt=timezone.now() - dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS))
+
+
+def _must_change_q() -> Q:
+    """As `services.password_expired`: flagged, or in production a password somebody else chose."""
+    q = Q(must_change_password=True)
+    if settings.PRODUCTION:
+        q |= Q(password_changed_at__isnull=True)
+    return q
+
+
+def _filter_state(qs: QuerySet[User], state: str) -> QuerySet[User]:
+    expired = _expired_q()
+    if state == STATE_LOCKED:
+        return qs.filter(username__in=_locked_usernames())
+    if state == STATE_DISABLED:
+        return qs.filter(is_active=False)
+    if state == STATE_EXPIRED:
+        return qs.filter(expired) if expired is not None else qs.none()
+    if state == STATE_MUST_CHANGE:
+        return qs.filter(_must_change_q())
+    if state == STATE_NORMAL:
+        qs = qs.filter(is_active=True).exclude(_must_change_q()).exclude(username__in=_locked_usernames())
+        return qs.exclude(expired) if expired is not None else qs
+    return qs
+
+
+def user_states(users: Iterable[User]) -> dict[int, list[str]]:
+    """Each user's states (empty: 正常), with one query for the locks of all of them."""
+    rows = list(users)
+    buckets = {f"{ACCOUNT_PREFIX}{u.username}": u.pk for u in rows}
+    locked = {
+        buckets[b]
+        for b in LoginThrottle.objects.filter(bucket__in=buckets, locked_until__gt=timezone.now()).values_list(
+            "bucket", flat=True
+        )
+    }
+    now = timezone.now()
+    max_age = dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS) if settings.PASSWORD_MAX_AGE_DAYS else None
+    out: dict[int, list[str]] = {}
+    for u in rows:
+        states = []
+        if u.pk in locked:
+            states.append(STATE_LOCKED)
+        if not u.is_active:
+            states.append(STATE_DISABLED)
+        if max_age is not None and u.password_changed_at is not None and now - u.password_changed_at > max_age:
+            states.append(STATE_EXPIRED)
+        if u.must_change_password or (settings.PRODUCTION and u.password_changed_at is None):
+            states.append(STATE_MUST_CHANGE)
+        out[u.pk] = states
+    return out
+
+
 def user_list(
-    viewer: Any, *, q: str = "", role: str = "", under: OrgNode | None = None, active: str = ""
+    viewer: Any,
+    *,
+    q: str = "",
+    role: str = "",
+    under: OrgNode | None = None,
+    active: str = "",
+    state: str = "",
 ) -> QuerySet[User]:
     qs = scope.permitted(viewer, User, "accounts.view").select_related("org").prefetch_related("role_grants")
     if q:
@@ -101,6 +197,8 @@ def user_list(
         qs = qs.filter(is_active=True)
     elif active == "0":
         qs = qs.filter(is_active=False)
+    if state:
+        qs = _filter_state(qs, state)
     return qs.order_by("username")
 
 

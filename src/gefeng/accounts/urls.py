@@ -26,4 +26,5 @@ urlpatterns = [
     path("sessions/", views.session_list, name="session-list"),
     path("sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("login-log/", views.loginevent_list, name="loginevent-list"),
+    path("login-log/unlock-address/", views.address_unlock, name="address-unlock"),
 ]

@@ -58,7 +58,9 @@ REASONS = {
     "bad_totp": gettext_lazy("动态口令错误"),
     services.REASON_LOCKED: gettext_lazy("已锁定，拒绝登录"),
     services.REASON_UNLOCKED: gettext_lazy("管理员解锁"),
+    services.REASON_ADDRESS_UNLOCKED: gettext_lazy("管理员解除地址锁定"),
 }
+RECENT_FAILURES = 20
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:
@@ -320,8 +322,30 @@ def loginevent_list(request: AuthedRequest) -> HttpResponse:
             "valid": valid,
             "reasons": REASONS,
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "size")),
+            "locked_addresses": services.locked_addresses(),
+            "can_unlock": scope.has_perm(request.user, "accounts.manage"),
+            "here": request.get_full_path(),
         },
     )
+
+
+@require_POST
+@login_required
+def address_unlock(request: AuthedRequest) -> HttpResponse:
+    """Clear one address's lock-out counter (an office gateway locked by several accounts)."""
+    scope.require_perm(request.user, "accounts.manage")
+    back = _safe_next(request, request.POST.get("next")) or reverse("accounts:loginevent-list")
+    ip = request.POST.get("ip", "")[:64]
+    try:
+        freed = services.address_unlock(actor=request.user, ip=ip)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if freed:
+            messages.success(request, _("已解除地址 %(ip)s 的锁定，从该地址可以立即登录。") % {"ip": ip.strip()})
+        else:
+            messages.info(request, _("地址 %(ip)s 没有被锁定，无需解除。") % {"ip": ip.strip()})
+    return redirect(back)
 
 
 # ---------------------------------------------------------------- users
@@ -340,13 +364,24 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     elif values["org"]:
         under = selectors.find_org(values["org"])
         missing_org = "" if under else values["org"]
-    qs = selectors.user_list(viewer, q=values["q"], role=values["role"], under=under, active=values["active"])
+    qs = selectors.user_list(
+        viewer, q=values["q"], role=values["role"], under=under, active=values["active"], state=values["state"]
+    )
     if missing_org or (values["under"] and under is None):
         qs = qs.none()
     page = paginate(request, qs)
     page.rows = selectors.with_roles(page.rows)
     labels = selectors.org_labels(viewer, [u.org for u in page.rows])
-    rows = [{"user": u, "org": labels.get(u.org_id or 0, ""), "phone": mask_phone(u.phone or "")} for u in page.rows]
+    states = selectors.user_states(page.rows)
+    rows = [
+        {
+            "user": u,
+            "org": labels.get(u.org_id or 0, ""),
+            "phone": mask_phone(u.phone or ""),
+            "states": [(code, *selectors.STATES[code]) for code in states[u.pk]],
+        }
+        for u in page.rows
+    ]
     current = {k: v for k, v in values.items() if v and k != "under"}
     return render(
         request,
@@ -370,13 +405,17 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     target = scope.get_or_404(viewer, User.objects.select_related("org"), "accounts.view", pk=pk)
-    sessions = events = None
+    sessions = events = failures = None
     if scope.has_perm(viewer, "sessions.manage"):
         sessions = selectors.live_sessions(
             scope.permitted(viewer, UserSession, "sessions.manage").filter(user=target)
         ).order_by("-last_seen")[:50]
     if scope.has_perm(viewer, "loginlog.view"):
         events = _with_reasons(selectors.login_events(viewer, username=target.username)[:10])
+        failures = _with_reasons(
+            selectors.login_events(viewer, username=target.username, success=False)[:RECENT_FAILURES]
+        )
+    locks = services.account_locks(target.username)
     can_manage = scope.can(viewer, target, "accounts.manage")
     admin_account = services.holds_admin_duty(target)
     return render(
@@ -386,9 +425,12 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "target": target,
             "org_label": selectors.org_label(viewer, target.org),
             "phone": mask_phone(target.phone or ""),
-            "locked_until": services.lock_status(target.username, ""),
+            "locks": locks,
+            "account_lock": next((lock for lock in locks if lock.is_account), None),
             "sessions": sessions,
             "events": events,
+            "failures": failures,
+            "here": request.get_full_path(),
             "reasons": REASONS,
             "current_key": request.session.session_key,
             "can_manage": can_manage,
@@ -545,8 +587,15 @@ def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.manage", pk=pk)
-    services.user_unlock(actor=viewer, username=target.username)
-    messages.success(request, _("已解锁，该账号可以重新登录。"))
+    result = services.user_unlock(actor=viewer, username=target.username)
+    if result.addresses:
+        messages.success(
+            request,
+            _("已解锁：账号的失败计数已清零，并解除了 %(n)s 个地址（%(ips)s）的锁定，该账号可以立即重新登录。")
+            % {"n": len(result.addresses), "ips": "、".join(result.addresses)},
+        )
+    else:
+        messages.success(request, _("已解锁：账号的失败计数已清零，该账号可以立即重新登录。"))
     return redirect("accounts:user-detail", pk=target.pk)
 
 
