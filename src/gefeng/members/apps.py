@@ -7,4 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = "实名制会员"
 
     def ready(self) -> None:
-        from gefeng.members import figures  # noqa: F401  (registers the registry's yearly figures)
+        from gefeng.members import (
+            figures,  # noqa: F401  (registers the registry's yearly figures)
+            workbench,  # noqa: F401  (registers the home page's items)
+        )
