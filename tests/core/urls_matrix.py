@@ -9,7 +9,6 @@ from tests.matrix import ALL_PERSONAS, Case, ok
 FIGURES = ok("sysadmin", "county", "liaison", "town", "chair", "outsider")
 
 
-
 def _outsider_notification(tree, personas):
     """A notification of the outsider's: every other persona gets 404 marking it read."""
     from gefeng.core import notifications

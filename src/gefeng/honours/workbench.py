@@ -45,8 +45,8 @@ def review_count(user: Any) -> int:
 
 def review_link(user: Any) -> str:
     qs = _to_review(user)
-    status = NominationStatus.COUNTY if scope.has_perm(user, "honours.manage") else NominationStatus.TOWN
-    return _campaign_link(qs, status)
+    statuses = list(qs.order_by().values_list("status", flat=True).distinct()[:2])
+    return _campaign_link(qs, statuses[0] if len(statuses) == 1 else "live")
 
 
 def _returned(user: Any):
