@@ -702,7 +702,8 @@ def reporters(unit_ids: list[int]) -> dict[int, list[Any]]:
     )
     out: dict[int, list[Any]] = {}
     for u in users:
-        out.setdefault(u.org_id, []).append(u)
+        if u.org_id is not None:
+            out.setdefault(u.org_id, []).append(u)
     return out
 
 
