@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from gefeng.accounts import signals  # noqa: F401  (login log and session registry)
+        from gefeng.accounts import (
+            signals,  # noqa: F401  (login log and session registry)
+            workbench,  # noqa: F401  (registers the home page's items)
+        )
         from gefeng.accounts.roles import grants_for
         from gefeng.core import audit_actions, menu, scope
 

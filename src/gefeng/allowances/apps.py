@@ -13,6 +13,7 @@ class AllowancesConfig(AppConfig):
         from gefeng.allowances import (
             figures,  # noqa: F401  (registers allowance_recipients, allowance_total_yuan)
             talent_section,
+            workbench,  # noqa: F401  (registers the home page's items)
         )
         from gefeng.core import demo, menu
 

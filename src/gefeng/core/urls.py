@@ -7,6 +7,9 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("figures/", views.figures_view, name="figures"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
 ]
 
 urlpatterns += [

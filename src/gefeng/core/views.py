@@ -8,17 +8,18 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gefeng.core import audit, audit_actions, exports, figures, scope, selectors
 from gefeng.core.forms import DateInput, StyledFormMixin
@@ -31,9 +32,73 @@ from gefeng.orgs import selectors as org_selectors
 @require_GET
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
+    """The 工作台: what waits for the user, the dates coming up, recent notifications, shortcuts."""
+    from gefeng.core import menu, notifications, workbench
+
     user = request.user
+    recent = notifications.recent(user, limit=5)
+    if menu.self_only(user):
+        return render(request, "core/home_worker.html", {"recent": recent})
+    items = workbench.items_for(user)
+    shortcuts = [i for section in request_menu(request) for i in section["items"]][:12]
     counts = org_selectors.scope_counts(user) if scope.has_perm(user, "orgs.view") else None
-    return render(request, "core/home.html", {"counts": counts, "scope_desc": scope_description(user)})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "counts": counts,
+            "scope_desc": scope_description(user),
+            "todo": [i for i in items if i["kind"] == workbench.TODO],
+            "remind": [i for i in items if i["kind"] == workbench.REMIND],
+            "deadlines": workbench.deadlines_for(user),
+            "recent": recent,
+            "shortcuts": shortcuts,
+        },
+    )
+
+
+def request_menu(request: AuthedRequest) -> list[dict[str, Any]]:
+    from gefeng.core.menu import menu_for
+
+    return menu_for(request.user, request.path)
+
+
+@require_GET
+@login_required
+def notification_list(request: AuthedRequest) -> HttpResponse:
+    """通知: the user's own notifications, unread first-class, newest first."""
+    from gefeng.core import notifications
+
+    only_unread = request.GET.get("unread") == "1"
+    qs = notifications.unread(request.user) if only_unread else notifications.for_user(request.user)
+    return render(
+        request,
+        "core/notification_list.html",
+        {"page": paginate(request, qs), "only_unread": only_unread},
+    )
+
+
+@require_POST
+@login_required
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark one notification read; with `go`, open its link."""
+    from gefeng.core import notifications
+
+    obj = notifications.get_own_or_404(request.user, pk)
+    notifications.mark_read(actor=request.user, notification=obj)
+    if request.POST.get("go") and obj.link:
+        return redirect(obj.link)
+    return redirect("core:notification-list")
+
+
+@require_POST
+@login_required
+def notification_read_all(request: AuthedRequest) -> HttpResponse:
+    from gefeng.core import notifications
+
+    n = notifications.mark_all_read(actor=request.user)
+    messages.success(request, _g("已将 %(n)s 条通知标为已读。") % {"n": n})
+    return redirect("core:notification-list")
 
 
 def scope_description(user) -> str:

@@ -8,7 +8,10 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from gefeng.core import startup
-        from gefeng.members import figures  # noqa: F401  (registers the registry's yearly figures)
+        from gefeng.members import (
+            figures,  # noqa: F401  (registers the registry's yearly figures)
+            workbench,  # noqa: F401  (registers the home page's items)
+        )
 
         def reap_dead() -> None:
             from gefeng.members.tasks import reap_dead

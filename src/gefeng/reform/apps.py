@@ -11,7 +11,10 @@ class ReformConfig(AppConfig):
 
         from gefeng.core import demo, menu
         from gefeng.reform import demo as reform_demo
-        from gefeng.reform import figures  # noqa: F401  (registers plan_items, plan_items_completed, reports_late)
+        from gefeng.reform import (
+            figures,  # noqa: F401  (registers plan_items, plan_items_completed, reports_late)
+            workbench,  # noqa: F401  (registers the home page's items)
+        )
 
         menu.add(
             "sync",

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gefeng.core import audit, figures, scope
@@ -646,7 +647,9 @@ class Reminder:
 
 def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Reminder]:
     """Units with reports still unsubmitted for a period due within `days` days: each gets (or
-    has refreshed) one in-app notice per period. Run daily (`gefeng reform_remind`)."""
+    has refreshed) one in-app notice per period, and each of the unit's own reporters (its users
+    with reform.report) one notification in the notification centre, refreshed, not repeated,
+    when run again. Run daily (`gefeng reform_remind`)."""
     today = today or timezone.localdate()
     if actor is not None:
         scope.require_perm(actor, MANAGE)
@@ -670,6 +673,7 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
                 text = f"{p.label}的进展报送将于{p.due.month}月{p.due.day}日截止，本单位还有 {n} 项未报送。"
                 Notice.objects.update_or_create(unit_id=unit_id, period=p, defaults={"text": text, "read_at": None})
                 out.append(Reminder(units[unit_id], p, n))
+            _notify_reporters(p, owed)
         audit.record(
             actor=actor,
             action="reform.remind",
@@ -678,6 +682,44 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
             changes={"units": len(out)},
         )
     return out
+
+
+def reporters(unit_ids: list[int]) -> dict[int, list[Any]]:
+    """unit id → the active users at that unit whose confirmed roles include reform.report."""
+    from gefeng.accounts.models import User
+    from gefeng.accounts.roles import ROLES
+
+    codes = [code for code, role in ROLES.items() if REPORT in role.perms]
+    users = (
+        User.objects.filter(
+            org_id__in=unit_ids,
+            is_active=True,
+            role_grants__role__in=codes,
+            role_grants__confirmed_at__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    out: dict[int, list[Any]] = {}
+    for u in users:
+        if u.org_id is not None:
+            out.setdefault(u.org_id, []).append(u)
+    return out
+
+
+def _notify_reporters(period: Period, owed: dict[int, int]) -> None:
+    from gefeng.core import notifications
+
+    link = reverse("reform:report-due")
+    for unit_id, users in reporters(sorted(owed)).items():
+        n = owed[unit_id]
+        notifications.send_many(
+            users,
+            title=f"{period.label}进展报送将于{period.due.month}月{period.due.day}日截止",
+            body=f"本单位还有 {n} 项未报送。",
+            link=f"{link}?plan={period.plan_id}&unit={unit_id}&period={period.pk}",
+            key=f"reform.remind:{period.pk}:{unit_id}",
+        )
 
 
 @transaction.atomic

@@ -11,7 +11,10 @@ class SupervisionConfig(AppConfig):
 
         from gefeng.core import demo, menu
         from gefeng.supervision import demo as supervision_demo
-        from gefeng.supervision import figures  # noqa: F401  (registers advanced_units)
+        from gefeng.supervision import (
+            figures,  # noqa: F401  (registers advanced_units)
+            workbench,  # noqa: F401  (registers the home page's items)
+        )
 
         menu.add(
             "sync",

@@ -2,7 +2,8 @@
 
 For every published plan's reporting period due within N days (default
 `GEFENG_REFORM_REMIND_DAYS`, 5), each unit that still owes reports gets one in-app notice (shown
-on its 本期报送 page; refreshed, not duplicated, when run again). Run it daily from cron or a
+on its 本期报送 page) and each of its reporters a notification in the notification centre (the
+bell of the top bar; refreshed, not duplicated, when run again). Run it daily from cron or a
 systemd timer on the server. Prints one line per unit and, last, a JSON summary.
 """
 
