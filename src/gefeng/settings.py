@@ -217,6 +217,9 @@ PASSWORD_MAX_AGE_DAYS = env_int("GEFENG_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
 # How many earlier passwords a change may not return to (the current one included); 0 = off.
 PASSWORD_HISTORY = env_int("GEFENG_PASSWORD_HISTORY", 5, minimum=0, maximum=24)
 LOCKOUT_FAILURES = env_int("GEFENG_LOCKOUT_FAILURES", 5, minimum=1)
+# An address is shared by a whole office behind its gateway: its own, higher limit (the failures of
+# every account from it), so that a few typos at 8:30 do not lock the office out.
+LOCKOUT_ADDRESS_FAILURES = env_int("GEFENG_LOCKOUT_ADDRESS_FAILURES", 20, minimum=1)
 LOCKOUT_MINUTES = env_int("GEFENG_LOCKOUT_MINUTES", 15, minimum=1)
 SESSION_IDLE_MINUTES = env_int("GEFENG_SESSION_IDLE_MINUTES", 30, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [

@@ -141,7 +141,7 @@ def test_a_success_resets_the_accounts_count(personas):
     assert response.status_code == 302 and logged_in(client)
 
 
-@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
+@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_ADDRESS_FAILURES=3, LOCKOUT_MINUTES=15)
 def test_a_valid_login_does_not_reset_the_addresss_count(personas):
     # Interleaving one's own successful logins must not let guesses at others go on.
     attempt("county", WRONG, ip="10.0.0.9")
@@ -154,7 +154,7 @@ def test_a_valid_login_does_not_reset_the_addresss_count(personas):
     assert "锁定" in response.content.decode()
 
 
-@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
+@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_ADDRESS_FAILURES=3, LOCKOUT_MINUTES=15)
 def test_address_locks_after_failures_on_any_accounts(personas):
     for name in ("ghost1", "ghost2", "ghost3"):
         attempt(name, WRONG, ip="10.1.1.1")
@@ -163,6 +163,22 @@ def test_address_locks_after_failures_on_any_accounts(personas):
     # The account itself is fine from another address.
     client, response = attempt("town", PASSWORD, ip="10.1.1.2")
     assert response.status_code == 302 and logged_in(client)
+
+
+@override_settings(LOCKOUT_FAILURES=3, LOCKOUT_ADDRESS_FAILURES=12, LOCKOUT_MINUTES=15)
+def test_an_office_behind_one_gateway_survives_a_morning_of_typos(personas):
+    # Eight colleagues mistype once each from the office's one address: the address has its own,
+    # higher limit, so everyone then logs in; an account's own limit is unchanged.
+    colleagues = ["county", "liaison", "town", "chair", "worker", "auditor", "security", "outsider"]
+    for name in colleagues:
+        attempt(name, WRONG, ip="10.2.2.2")
+    for name in colleagues:
+        client, response = attempt(name, PASSWORD, ip="10.2.2.2")
+        assert response.status_code == 302 and logged_in(client), name
+    for _ in range(3):
+        attempt("town", WRONG, ip="10.2.2.2")
+    client, response = attempt("town", PASSWORD, ip="10.2.2.2")
+    assert "已锁定" in text(response) and not logged_in(client)
 
 
 @override_settings(LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.usefixtures("lockout")
 @pytest.fixture
 def lockout(settings):
     settings.LOCKOUT_FAILURES = 3
+    settings.LOCKOUT_ADDRESS_FAILURES = 3
     settings.LOCKOUT_MINUTES = 15
 
 

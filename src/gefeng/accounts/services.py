@@ -51,12 +51,17 @@ def _bucket_ip(ip: str) -> str:
     return f"{ADDRESS_PREFIX}{ip[:45]}"
 
 
+def _limit(bucket: str) -> int:
+    """Failures that lock a counter: an account's own limit, or the higher one of an address."""
+    return settings.LOCKOUT_ADDRESS_FAILURES if bucket.startswith(ADDRESS_PREFIX) else settings.LOCKOUT_FAILURES
+
+
 def _reserve(bucket: str) -> bool:
     """Take one attempt's slot in a counter; False when the counter is locked or full.
 
     The row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions
     serialise writers) while it is read and raised, so of any number of parallel attempts at
-    most LOCKOUT_FAILURES get their password checked. A full counter without a lock means the
+    most the counter's limit (`_limit`) get their password checked. A full counter without a lock means the
     remaining slots are taken by attempts still being checked.
     """
     now = timezone.now()
@@ -69,7 +74,7 @@ def _reserve(bucket: str) -> bool:
             return False
         if row.locked_until is not None or row.window_start < now - window:
             row.count, row.window_start, row.locked_until = 0, now, None
-        if row.count >= settings.LOCKOUT_FAILURES:
+        if row.count >= _limit(bucket):
             return False
         row.count += 1
         row.save(update_fields=["count", "window_start", "locked_until"])
@@ -87,7 +92,7 @@ def _settle(bucket: str, *, failed: bool = False, reset: bool = False) -> None:
         if reset:
             row.count, row.window_start, row.locked_until = 0, now, None
         elif failed:
-            if row.count >= settings.LOCKOUT_FAILURES:
+            if row.count >= _limit(bucket):
                 row.locked_until = now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
         else:
             row.count = max(0, row.count - 1)
