@@ -40,7 +40,7 @@ def test_client_is_the_rightmost_untrusted_entry(remote, forwarded, expected):
     assert client_ip(meta, PROXY) == expected
 
 
-@override_settings(TRUSTED_PROXIES=["10.0.0.5"], LOCKOUT_FAILURES=3, LOCKOUT_MINUTES=15)
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"], LOCKOUT_FAILURES=3, LOCKOUT_ADDRESS_FAILURES=3, LOCKOUT_MINUTES=15)
 def test_a_locked_address_cannot_log_in_by_prepending_a_new_one(personas):
     def post(username, password, forwarded):
         client = Client(REMOTE_ADDR="10.0.0.5")
