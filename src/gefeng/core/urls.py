@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("figures/", views.figures_view, name="figures"),
+    path("figures/export/", views.figures_export, name="figures-export"),
 ]
 
 urlpatterns += [
