@@ -124,7 +124,7 @@ def _change_percent(value: Any, previous: Any) -> float | None:
     return round(float((a - b) / b) * 100, 1)
 
 
-def _total(value: Any) -> int | None:
+def _total(value: Any) -> Any:
     if not isinstance(value, dict):
         return None
     return sum(v for v in value.values() if isinstance(v, int | float | Decimal) and not isinstance(v, bool))
