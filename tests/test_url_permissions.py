@@ -122,7 +122,8 @@ def test_persona(name, persona, tree, personas, login_as):
     else:
         assert response.status_code in (403, 404), (name, persona, response.status_code)
     if persona not in SEES_OUTSIDER and response.status_code == 200:
-        body = response.content.decode("utf-8", "replace")
+        raw = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+        body = raw.decode("utf-8", "replace")
         assert OUTSIDER_MARK not in body, f"{name} shows the outsider's data to {persona}"
     for other in {"GET", "POST", "PUT", "DELETE"} - set(case.methods):
         if persona in case.ok and not case.api:

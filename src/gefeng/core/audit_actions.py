@@ -227,6 +227,7 @@ register(
     "平台",
     {
         "core.audit.exported": _("导出审计日志"),
+        "core.figures.exported": _("导出年度数据"),
         "core.demo.loaded": _("载入演示数据"),
         "core.demo.disabled": _("停用演示账号"),
         "core.backup.created": _("备份数据"),

@@ -13,7 +13,8 @@ memory stays flat however many rows there are:
 
 Both neutralise formula injection (OWASP "CSV Injection"): a text cell that starts with `=`,
 `+`, `-`, `@`, tab or carriage return gets a leading apostrophe, so a spreadsheet never runs a
-value a user typed into the platform. Numbers stay numbers. Exports stop at `MAX_EXPORT_ROWS`
+value a user typed into the platform. Numbers stay numbers: money columns (`money_columns`) get
+the `#,##0.00` number format, and a single cell can carry its own format (`Cell`). Exports stop at `MAX_EXPORT_ROWS`
 with a message row saying so.
 """
 
@@ -26,7 +27,9 @@ import io
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -48,6 +51,15 @@ _BOM = "\ufeff"
 _WIDTH_SAMPLE_ROWS = 500  # column widths are measured on the header and the first rows
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _CSV_BATCH = 500  # rows per chunk sent to the client
+MONEY_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A number with its own Excel number format (e.g. `Cell(0.667, "0.0%")`); CSV writes the value."""
+
+    value: Any
+    num_format: str
 
 
 def safe_cell(value: Any) -> Any:
@@ -69,6 +81,8 @@ def cut_message(limit: int) -> str:
 
 def _normalise(value: Any) -> Any:
     """Cell values both writers understand: None → "", booleans → 是/否, lazy text → str."""
+    if isinstance(value, Cell):
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -176,8 +190,11 @@ def write_xlsx(
     *,
     sheet_name: str | None = None,
     max_rows: int | None = None,
+    money_columns: Collection[int] = (),
 ) -> int:
-    """Write one sheet to `path` in constant memory; returns the number of data rows written."""
+    """Write one sheet to `path` in constant memory; returns the number of data rows written.
+
+    Numbers in `money_columns` (0-based) are written with the `#,##0.00` format."""
     limit = MAX_EXPORT_ROWS if max_rows is None else max_rows
     workbook = xlsxwriter.Workbook(
         path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -188,6 +205,13 @@ def write_xlsx(
         datetime_fmt = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
         cut_fmt = workbook.add_format({"bold": True, "font_color": "#C00000"})
+        formats: dict[str, Any] = {MONEY_FORMAT: workbook.add_format({"num_format": MONEY_FORMAT})}
+
+        def number_format(num_format: str) -> Any:
+            if num_format not in formats:
+                formats[num_format] = workbook.add_format({"num_format": num_format})
+            return formats[num_format]
+
         sheet.freeze_panes(1, 0)
         widths = [_display_width(h) for h in headers]
         for col, header in enumerate(headers):
@@ -199,7 +223,14 @@ def write_xlsx(
                 break
             for col, raw in enumerate(row):
                 value = safe_cell(_normalise(raw))
-                if isinstance(value, dt.datetime):
+                if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    if isinstance(raw, Cell):
+                        sheet.write_number(index, col, value, number_format(raw.num_format))
+                    elif col in money_columns:
+                        sheet.write_number(index, col, value, formats[MONEY_FORMAT])
+                    else:
+                        sheet.write_number(index, col, value)
+                elif isinstance(value, dt.datetime):
                     sheet.write_datetime(index, col, _local_naive(value), datetime_fmt)
                 elif isinstance(value, dt.date):
                     sheet.write_datetime(index, col, value, date_fmt)
@@ -227,6 +258,7 @@ def stream_xlsx(
     *,
     sheet_name: str | None = None,
     max_rows: int | None = None,
+    money_columns: Collection[int] = (),
 ) -> FileResponse:
     """An xlsx download: bold frozen header row, fitted column widths, safe cells.
 
@@ -237,7 +269,7 @@ def stream_xlsx(
     fd, path = tempfile.mkstemp(prefix="gefeng-export-", suffix=".xlsx")
     os.close(fd)
     try:
-        write_xlsx(path, headers, rows_iterable, sheet_name=sheet_name, max_rows=max_rows)
+        write_xlsx(path, headers, rows_iterable, sheet_name=sheet_name, max_rows=max_rows, money_columns=money_columns)
         handle = _TemporaryFile(path, "rb")
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

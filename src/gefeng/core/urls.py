@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("figures/export/", views.figures_export, name="figures-export"),
 ]
 
 urlpatterns += [

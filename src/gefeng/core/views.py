@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -12,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, FieldDoesNotExist
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,12 +20,13 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gefeng.core import audit, audit_actions, exports, figures, scope, selectors
+from gefeng.core import audit, audit_actions, exports, reports, scope, selectors
 from gefeng.core.forms import DateInput, StyledFormMixin
 from gefeng.core.models import AuditEntry
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 from gefeng.orgs import selectors as org_selectors
+from gefeng.orgs.models import OrgNode
 
 
 @require_GET
@@ -113,20 +113,73 @@ def scope_description(user) -> str:
 @require_GET
 @login_required
 def figures_view(request: AuthedRequest) -> HttpResponse:
+    """年度数据: every figure of an org's subtree for a year, with the year before (docs/reports.md)."""
     scope.require_perm(request.user, "figures.view")
-    today = dt.date.today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = max(2000, min(year, today.year + 1))
-    roots = org_selectors.roots_for(request.user)
-    rows = [{"root": r, "values": figures.compute(r, year)} for r in roots[:1]]
-    return render(
-        request,
-        "core/figures.html",
-        {"year": year, "rows": rows, "names": figures.names(), "years": range(today.year, 2015, -1)},
+    year, root, choices, invalid_year = _figures_params(request)
+    context: dict[str, Any] = {
+        "year": year,
+        "previous_year": year - 1,
+        "years": reports.year_choices(),
+        "root": root,
+        "org_choices": choices,
+        "invalid_year": invalid_year,
+        "sections": reports.figures_report(root, year) if root is not None else [],
+        "export_query": urlencode({"year": year, "org": root.pk}) if root is not None else "",
+    }
+    return render(request, "core/figures.html", context)
+
+
+@require_GET
+@login_required
+def figures_export(request: AuthedRequest) -> HttpResponseBase:
+    """年度数据 as an xlsx sheet (numbers stay numbers); the export is written to the audit log."""
+    scope.require_perm(request.user, "figures.view")
+    year, root, _choices, _invalid = _figures_params(request)
+    if root is None:
+        raise Http404
+    sections = reports.figures_report(root, year)
+    audit.record(
+        actor=request.user,
+        action="core.figures.exported",
+        obj=root,
+        object_repr=f"{root.name} {year} 年度数据",
+        changes={"year": year, "format": "xlsx"},
     )
+    filename = f"{root.name}-{year}年度数据"
+    return exports.stream_xlsx(
+        filename, reports.export_headers(year), reports.figure_rows(sections), sheet_name=_g("年度数据")
+    )
+
+
+def _figures_params(request: AuthedRequest) -> tuple[int, OrgNode | None, list[tuple[OrgNode, bool]], bool]:
+    """The year (default: the last complete one), the org (default: the user's top visible node;
+    one outside the user's scope is a 404) and the orgs offered in the picker (node, indented)."""
+    raw_year = request.GET.get("year", "")
+    year = reports.parse_year(raw_year) if raw_year else None
+    invalid_year = bool(raw_year) and year is None
+    if year is None:
+        year = reports.default_year()
+    roots = org_selectors.roots_for(request.user)
+    raw_org = request.GET.get("org", "").strip()
+    root: OrgNode | None
+    if raw_org:
+        if not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) < 19):
+            raise Http404
+        root = scope.get_or_404(request.user, OrgNode, pk=int(raw_org))
+    else:
+        root = roots[0] if roots else None
+    choices: list[tuple[OrgNode, bool]] = []
+    for top in roots:
+        choices.append((top, False))
+        choices += [(c, True) for c in org_selectors.children(request.user, top, limit=FIGURES_PICKER_LIMIT)[0]]
+    if root is not None and root.pk not in {c.pk for c, _indent in choices}:
+        choices.insert(0, (root, False))
+    return year, root, choices, invalid_year
+
+
+# Orgs offered under each top node in the 年度数据 picker (a county has a few dozen towns and
+# member units); any other visible org opens through ?org=<id>.
+FIGURES_PICKER_LIMIT = 200
 
 
 @require_GET

@@ -15,13 +15,19 @@ from gefeng.honours import selectors
 from gefeng.orgs.models import OrgNode
 
 
-@figures.register("honours_awarded")
+@figures.register("honours_awarded", label="荣誉授予", unit="项", kind=figures.BREAKDOWN, section="选树表彰")
 def honours_awarded(root: OrgNode, year: int) -> dict[str, int]:
     """Honours conferred in the year by kind label, e.g. {"劳动模范": 66, "先进集体": 29}."""
     return selectors.awarded_counts(root, year)
 
 
-@figures.register("labour_model_frontline_share")
+@figures.register(
+    "labour_model_frontline_share",
+    label="劳模中一线工人和技术人员占比",
+    unit="",
+    kind=figures.SHARE,
+    section="选树表彰",
+)
 def labour_model_frontline_share(root: OrgNode, year: int) -> float:
     """Fraction (3 decimals) of the year's labour models who are 一线工人 or 技术人员."""
     return selectors.frontline_share(root, year)

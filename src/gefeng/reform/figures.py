@@ -16,13 +16,13 @@ def _items(root: OrgNode, year: int):
     return Item.objects.filter(pk__in=ids)
 
 
-@figures.register("plan_items")
+@figures.register("plan_items", label="重点工作项目", unit="项", kind=figures.COUNT, section="产改责任清单")
 def plan_items(root: OrgNode, year: int) -> int:
     """Key work items (重点工作项目) of the year's plan assigned to units in the subtree."""
     return _items(root, year).count()
 
 
-@figures.register("plan_items_completed")
+@figures.register("plan_items_completed", label="已完成项目", unit="项", kind=figures.COUNT, section="产改责任清单")
 def plan_items_completed(root: OrgNode, year: int) -> int:
     """Of those, items completed by 31 December (milestones done and targets met, or confirmed)."""
     items = _items(root, year).select_related("plan")
@@ -30,7 +30,7 @@ def plan_items_completed(root: OrgNode, year: int) -> int:
     return sum(1 for s in states.values() if s.status == selectors.COMPLETED)
 
 
-@figures.register("reports_late")
+@figures.register("reports_late", label="迟报进展", unit="次", kind=figures.COUNT, section="产改责任清单")
 def reports_late(root: OrgNode, year: int) -> int:
     """Progress reports on the year's plan submitted after their period's due date (迟报)."""
     return Report.objects.filter(
