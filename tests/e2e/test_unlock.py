@@ -35,6 +35,7 @@ def test_locked_user_is_unlocked_and_logs_in_from_the_same_address(
 ):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.LOCKOUT_FAILURES = 5
+    settings.LOCKOUT_ADDRESS_FAILURES = 5  # the office address locks with the account here
     settings.LOCKOUT_MINUTES = 15
     base = live_server.url
     page.context.set_extra_http_headers({"X-Forwarded-For": OFFICE})

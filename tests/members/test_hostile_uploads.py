@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from django.utils import timezone
 from gefeng.core.middleware import RequestSizeMiddleware
 from gefeng.core.tabular import write_rejects_xlsx
 from gefeng.core.tabular_guard import MSG_DTD
-from gefeng.core.tabular_isolated import MSG_DIED, MSG_MEMORY
+from gefeng.core.tabular_isolated import MSG_DIED, MSG_MEMORY, MSG_TIMEOUT
 from gefeng.members import services, tasks
 from gefeng.members.models import ImportJob, ImportStatus
 from tests.core.test_hostile_files import _row, header_rows, xlsx
@@ -70,7 +71,11 @@ def test_an_upload_whose_reader_dies_gets_a_chinese_answer_and_leaves_nothing(ch
     path = xlsx(tmp_path / "r.xlsx", header_rows() + _row(4000, [("XFD4000", "x")]))
     with override_settings(IMPORT_READ_MEMORY_MB=32):  # any reader runs out at once
         body = _post(chair, tree, path, "花名册.xlsx").content.decode()
-    assert MSG_DIED in body or MSG_MEMORY in body
+    # A reader cut off by its memory limit may die (MSG_DIED), report the limit (MSG_MEMORY) or,
+    # when the limit strikes while it starts, time out: each is a Chinese answer about the file.
+    answers = (MSG_DIED, MSG_MEMORY, MSG_TIMEOUT)
+    shown = re.findall(r"alert[^>]*>([^<]+)", body)
+    assert any(a in body for a in answers), shown
     assert _imports() == [] and not ImportJob.objects.exists()
 
 
