@@ -69,7 +69,8 @@ def test_search_by_name_pinyin_and_filters(pool, login_as, tree):
 def test_export_is_masked_scoped_and_audited(pool, login_as):
     response = login_as("town").get(reverse("talent:profile-export"))
     assert response.status_code == 200
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    content = b"".join(response.streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[0][:4] == ["姓名", "性别", "年龄", "身份证号"]
     body = {r[0]: r for r in rows[1:]}
     assert set(body) == {"刘新格", "王经理"}

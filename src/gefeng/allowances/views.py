@@ -16,22 +16,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.allowances import selectors, services
 from gefeng.allowances.forms import KindForm, LineFilterForm, PaidForm, RuleForm, RunCreateForm
 from gefeng.allowances.models import LEVEL_ORDER, AllowanceKind, AllowanceRule, AllowanceRun, Level, RunStatus
-from gefeng.core import exports, scope
+from gefeng.core import actions, exports, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 
 VIEW, MANAGE = services.VIEW, services.MANAGE
-
-
-def _messages(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 # ---------------------------------------------------------------- kinds and rules
@@ -210,13 +207,7 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _act(request: AuthedRequest, pk: int, do: Any, done: str) -> HttpResponse:
     user = request.user
     run = _run(user, pk, MANAGE)
-    try:
-        do(user, run)
-    except ValidationError as exc:
-        messages.error(request, _messages(exc))
-    else:
-        messages.success(request, done)
-    return redirect("allowances:run-detail", pk=run.pk)
+    return actions.act(request, lambda: do(user, run), done=done, back=reverse("allowances:run-detail", args=[run.pk]))
 
 
 @require_POST

@@ -288,3 +288,52 @@ def stream_xlsx(
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def download(
+    *,
+    actor: Any,
+    action: str,
+    filename: str,
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    sheet_name: str | None = None,
+    object_type: str = "",
+    object_repr: str = "",
+    obj: Any = None,
+    changes: dict[str, Any] | None = None,
+    max_rows: int | None = None,
+    money_columns: Collection[int] = (),
+) -> FileResponse:
+    """Every xlsx download of the platform: the workbook (`stream_xlsx`: safe cells, constant
+    memory) and its entry in the audit log (`action`, with the rows written), in one call.
+
+    A view builds the rows from what `core.scope` lets the actor see and calls this; the row
+    count goes into the entry's changes as `rows`."""
+    from gefeng.core import audit  # the readers' child process imports this module before Django is set up
+
+    counted = _Counted(rows)
+    response = stream_xlsx(
+        filename, headers, counted, sheet_name=sheet_name, max_rows=max_rows, money_columns=money_columns
+    )
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_repr=object_repr or filename,
+        changes={**(changes or {}), "format": "xlsx", "rows": counted.count},
+    )
+    return response
+
+
+class _Counted:
+    """An iterable that counts what was taken from it."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row

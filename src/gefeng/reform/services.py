@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePosixPath
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -24,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from gefeng.core import audit, figures, scope
+from gefeng.core import audit, figures, scope, uploads
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform.models import (
     ACTION_NAMES,
@@ -62,7 +58,7 @@ def due_days() -> int:
 
 
 def max_evidence_bytes() -> int:
-    return int(getattr(settings, "REFORM_EVIDENCE_MAX_MB", 20)) * 1024 * 1024
+    return EVIDENCE.max_bytes()
 
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10))
@@ -411,66 +407,19 @@ def item_delete(*, actor: Any, item: Item) -> None:
 
 # ---------------------------------------------------------------- evidence files
 
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp"}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# extension → content type, by the kind of container found in the file
-OLE_EXTS = {
-    ".doc": "application/msword",
-    ".wps": "application/vnd.ms-works",
-    ".xls": "application/vnd.ms-excel",
-    ".et": "application/vnd.ms-excel",
-}
-ZIP_KINDS = {
-    "word/": (
-        {".docx", ".wps"},
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xl/": ({".xlsx", ".et"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-}
-ALLOWED_TEXT = "图片（JPG、PNG、GIF）、PDF、Word/WPS（.doc、.docx、.wps）、Excel（.xls、.xlsx、.et）"
+# What a unit may attach to a report (by content): images, PDF, Word/WPS, Excel/WPS 表格.
+EVIDENCE = uploads.Policy(
+    kinds=(*uploads.IMAGES, "pdf", *uploads.OFFICE),
+    folder="reform/evidence",
+    size_setting="REFORM_EVIDENCE_MAX_MB",
+)
 
 
-def sniff(name: str, head: bytes, whole: Any) -> str:
-    """The content type of an evidence file judged by its content, or ValidationError."""
-    ext = PurePosixPath(name).suffix.lower()
-    if head.startswith(OLE_MAGIC):
-        if ext in OLE_EXTS:
-            return OLE_EXTS[ext]
-        raise ValidationError({"file": f"“{name}”是 Office 文件，但扩展名不是 .doc、.wps、.xls 或 .et。"})
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            whole.seek(0)
-            with zipfile.ZipFile(whole) as z:
-                entries = z.namelist()
-        except (zipfile.BadZipFile, OSError):
-            raise ValidationError({"file": f"“{name}”已损坏，无法打开。"}) from None
-        finally:
-            whole.seek(0)
-        if "[Content_Types].xml" in entries:
-            for prefix, (exts, ctype) in ZIP_KINDS.items():
-                if any(e.startswith(prefix) for e in entries):
-                    if ext in exts:
-                        return ctype
-                    raise ValidationError({"file": f"“{name}”的内容与扩展名不符。"})
-        raise ValidationError({"file": f"“{name}”不是允许的文件类型。允许：{ALLOWED_TEXT}。"})
-    kind = filetype.guess(head)
-    if kind is not None and (kind.mime in IMAGE_TYPES or kind.mime == "application/pdf"):
-        return kind.mime
-    raise ValidationError({"file": f"“{name}”不是允许的文件类型。允许：{ALLOWED_TEXT}。"})
-
-
-def _check_upload(upload: UploadedFile) -> str:
-    name = PurePosixPath((upload.name or "").replace("\\", "/")).name or "文件"
-    limit = max_evidence_bytes()
-    if upload.size is None or upload.size > limit:
-        raise ValidationError({"file": f"“{name}”超过 {limit // (1024 * 1024)} MB 的大小限制。"})
-    if upload.size == 0:
-        raise ValidationError({"file": f"“{name}”是空文件。"})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    whole = upload.file if hasattr(upload, "file") else io.BytesIO(upload.read())
-    return sniff(name, head, whole)
+def _check_upload(upload: UploadedFile) -> uploads.Checked:
+    try:
+        return uploads.check(upload, EVIDENCE)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
 
 
 def _require_report(actor: Any, assignment: Assignment) -> None:
@@ -479,16 +428,15 @@ def _require_report(actor: Any, assignment: Assignment) -> None:
 
 
 def _add_evidence(actor: Any, report: Report, upload: UploadedFile) -> Evidence:
-    ctype = _check_upload(upload)
-    name = PurePosixPath((upload.name or "").replace("\\", "/")).name[:200] or "文件"
+    checked = _check_upload(upload)
     ev = Evidence(
         report=report,
-        original_name=name,
-        content_type=ctype,
-        size=upload.size or 0,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    ev.file.save(name, upload, save=False)
+    ev.file.save(checked.name, upload, save=False)
     ev.save()
     return ev
 

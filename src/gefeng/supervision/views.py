@@ -8,24 +8,20 @@ the same scope as the pages that list them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gefeng.core import audit, exports, scope
+from gefeng.core import exports, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
@@ -121,29 +117,18 @@ def _files(request: AuthedRequest) -> list[Any]:
     return request.FILES.getlist("attachments")
 
 
-def _xlsx(request: AuthedRequest, filename: str, headers: Any, rows: Any, *, sheet_name: str) -> HttpResponse:
-    """A bounded list (a year's tasks, the pilots, one evaluation) as an xlsx download, every cell
-    through `exports.safe_cell`; the export is audited."""
-    fd, path = tempfile.mkstemp(prefix="gefeng-export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        written = exports.write_xlsx(path, headers, rows, sheet_name=sheet_name)
-        with open(path, "rb") as handle:
-            content = handle.read()
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-    audit.record(
+def _xlsx(request: AuthedRequest, filename: str, headers: Any, rows: Any, *, sheet_name: str) -> FileResponse:
+    """A bounded list (a year's tasks, the pilots, one evaluation) as an audited xlsx download."""
+    return exports.download(
         actor=request.user,
         action="supervision.exported",
         object_type="supervision.export",
-        object_repr=filename,
-        changes={"rows": written, "query": request.GET.urlencode()},
+        filename=filename,
+        headers=headers,
+        rows=rows,
+        sheet_name=sheet_name,
+        changes={"query": request.GET.urlencode()},
     )
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename + ".xlsx") or ""
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # ---------------------------------------------------------------- tasks
@@ -180,7 +165,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def task_export(request: AuthedRequest) -> HttpResponse:
+def task_export(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     scope.require_perm(user, "reform.view")
     qs = selectors.tasks(user, kind=request.GET.get("kind", ""), state=request.GET.get("state", ""), q=_search(request))
@@ -789,7 +774,7 @@ def evaluation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def evaluation_export(request: AuthedRequest, pk: int) -> HttpResponse:
+def evaluation_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """The ranking with every unit's breakdown, or (?only=advanced) the list of advanced units."""
     user = request.user
     evaluation = _evaluation(request, pk)
@@ -986,7 +971,7 @@ def pilot_list(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def pilot_export(request: AuthedRequest) -> HttpResponse:
+def pilot_export(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     scope.require_perm(user, "reform.view")
     qs = selectors.pilots(user, q=_search(request), level=request.GET.get("level", ""))

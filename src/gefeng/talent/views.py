@@ -8,10 +8,7 @@ a POST that the service audits.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,13 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gefeng.core import audit, exports, scope
+from gefeng.core import exports, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.pii import mask_id_number
@@ -131,40 +127,27 @@ def _export_row(p: TalentProfile, *, show_age: bool) -> tuple[Any, ...]:
 
 @require_GET
 @login_required
-def profile_export(request: AuthedRequest) -> HttpResponse:
+def profile_export(request: AuthedRequest) -> HttpResponseBase:
     """The filtered pool as xlsx. Always masked (ID numbers, bank accounts); audited."""
     user = request.user
     scope.require_perm(user, VIEW)
     filters = _filter_form(request).filters()
-    audit.record(
+    qs = _with_categories(selectors.profile_list(user, filters))
+    show_age = can_reveal_all(user)  # not even the age to whoever may not reveal the number
+    rows = (_export_row(p, show_age=show_age) for p in qs.iterator(chunk_size=1000))
+    # A county's pool is thousands of rows, not millions: capped at EXPORT_MAX_ROWS with a message row.
+    return exports.download(
         actor=user,
         action="talent.profiles.exported",
         object_type="talent.talentprofile",
         object_repr="人才库",
+        filename=f"人才库-{dt.date.today():%Y%m%d}",
+        headers=EXPORT_HEADERS,
+        rows=rows,
+        sheet_name="人才库",
+        max_rows=EXPORT_MAX_ROWS,
         changes={"filters": {k: v for k, v in vars(filters).items() if v not in ("", None)}, "masked": True},
     )
-    qs = _with_categories(selectors.profile_list(user, filters))
-    show_age = can_reveal_all(user)  # not even the age to whoever may not reveal the number
-    rows = (_export_row(p, show_age=show_age) for p in qs.iterator(chunk_size=1000))
-    return _xlsx_download(f"人才库-{dt.date.today():%Y%m%d}", EXPORT_HEADERS, rows, sheet_name="人才库")
-
-
-def _xlsx_download(filename: str, headers: Any, rows: Any, *, sheet_name: str) -> HttpResponse:
-    """The pool as a plain response: a county's pool is thousands of rows, not millions (capped
-    at EXPORT_MAX_ROWS with a message row)."""
-    fd, path = tempfile.mkstemp(prefix="gefeng-export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        exports.write_xlsx(path, headers, rows, sheet_name=sheet_name, max_rows=EXPORT_MAX_ROWS)
-        with open(path, "rb") as handle:
-            content = handle.read()
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename + ".xlsx") or ""
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_GET
