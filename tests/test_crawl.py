@@ -325,7 +325,8 @@ def _urls(trees: tuple[Tree, Tree], personas: dict[str, Any], extra: dict[str, i
 
 def test_every_page_answers_on_the_demo_county_after_a_day_of_writes(settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    from gefeng.core.demo import DEMO_PASSWORD, load_demo
+    from gefeng.accounts.demo import DEMO_PASSWORD
+    from gefeng.core.demo import load_demo
     from gefeng.core.models import AuditEntry
 
     load_demo(registry=False)

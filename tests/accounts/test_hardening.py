@@ -145,14 +145,14 @@ def test_serve_refuses_while_a_demo_account_is_active(personas, settings):
 
 
 def test_the_published_password_is_found_on_an_unflagged_administrator(personas, settings):
-    from gefeng.core.demo import DEMO_PASSWORD
+    from gefeng.accounts.demo import DEMO_PASSWORD
 
     admin = personas["sysadmin"]
     admin.set_password(DEMO_PASSWORD)
     admin.save()
     assert services.published_password_accounts() == ["sysadmin"]
     assert any("演示密码" in p for p in services.production_blockers())
-    from gefeng.core.checks import demo_accounts
+    from gefeng.accounts.checks import demo_accounts
 
     settings.PRODUCTION = True
     assert [e.id for e in demo_accounts(None)] == ["gefeng.E002"]

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
 
+from gefeng.accounts import demo as accounts_demo
 from gefeng.accounts import services as account_services
 from gefeng.accounts.models import RoleGrant, User
 from gefeng.accounts.roles import RoleCode
@@ -19,6 +20,7 @@ from gefeng.core import demo
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.models import AuditEntry
 from gefeng.core.validators import normalize_mobile, normalize_region_code, normalize_uscc
+from gefeng.orgs import demo as orgs_demo
 from gefeng.orgs.models import Kind, OrgNode, segment
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +71,10 @@ def test_counts(loaded):
     assert kinds[Kind.COUNTY] == 1
     assert kinds[Kind.MEMBER_UNIT] == loaded["member_units"] == 13
     assert kinds[Kind.TOWN] == loaded["towns"] >= 15
-    assert kinds[Kind.ENTERPRISE] == loaded["enterprises"] >= 400 + len(demo.NAMED)
+    assert kinds[Kind.ENTERPRISE] == loaded["enterprises"] >= 400 + len(orgs_demo.NAMED)
     assert kinds[Kind.UNION] == loaded["unions"]
     assert kinds[Kind.TEAM] == loaded["teams"] > 0
-    assert loaded["accounts"] == len(demo.DEMO_ACCOUNTS) == 9
+    assert loaded["accounts"] == len(accounts_demo.DEMO_ACCOUNTS) == 9
 
 
 def test_tree_is_well_formed(loaded):
@@ -172,7 +174,7 @@ def test_185_unions_founded_in_2020(loaded):
 
 
 def generated():
-    named = [n.name for n in demo.NAMED]
+    named = [n.name for n in orgs_demo.NAMED]
     return OrgNode.objects.filter(kind=Kind.ENTERPRISE, parent__kind=Kind.TOWN).exclude(name__in=named)
 
 
@@ -192,7 +194,7 @@ def test_generated_enterprises_look_real(loaded):
     closed = ents.filter(valid_to__isnull=False)
     assert 0.01 * len(counts) <= closed.count() <= 0.04 * len(counts)
     assert all(dt.date(2019, 1, 1) <= d <= dt.date(2021, 12, 31) for d in closed.values_list("valid_to", flat=True))
-    assert ents.values_list("parent", flat=True).distinct().count() == len(demo.TOWNS)
+    assert ents.values_list("parent", flat=True).distinct().count() == len(orgs_demo.TOWNS)
     for node in ents.filter(ownership="individual"):
         assert node.code.startswith("92")
     assert not ents.exclude(ownership="individual").exclude(code__startswith="91").exists()
@@ -216,7 +218,7 @@ def test_union_coverage(loaded):
 
 
 def test_demo_accounts(loaded):
-    assert demo.DEMO_PASSWORD == "Gefeng@2026"
+    assert accounts_demo.DEMO_PASSWORD == "Gefeng@2026"
     expected = {
         "admin": (None, "沛县"),
         "xianzong": (RoleCode.COUNTY_ADMIN, "沛县"),
@@ -228,10 +230,10 @@ def test_demo_accounts(loaded):
         "anquan": (RoleCode.SECURITY_ADMIN, "沛县"),
         "zhigong": (RoleCode.WORKER, "徐州新格灌溉设备有限公司"),
     }
-    assert [a[0] for a in demo.DEMO_ACCOUNTS] == list(expected)
-    for username, label, org_name in demo.DEMO_ACCOUNTS:
+    assert [a[0] for a in accounts_demo.DEMO_ACCOUNTS] == list(expected)
+    for username, label, org_name in accounts_demo.DEMO_ACCOUNTS:
         role, org = expected[username]
-        user = authenticate(username=username, password=demo.DEMO_PASSWORD)
+        user = authenticate(username=username, password=accounts_demo.DEMO_PASSWORD)
         assert user is not None, username
         assert user.is_demo and user.is_active and not user.must_change_password
         assert user.org.name == org == org_name
@@ -262,10 +264,10 @@ def test_disable(loaded):
     call_command("demo", "--disable", stdout=out)
     assert "9" in out.getvalue()
     assert not User.objects.filter(is_demo=True, is_active=True).exists()
-    assert authenticate(username="xinge", password=demo.DEMO_PASSWORD) is None
+    assert authenticate(username="xinge", password=accounts_demo.DEMO_PASSWORD) is None
     assert AuditEntry.objects.filter(action="core.demo.disabled").exists()
     demo.load_demo(registry=False)  # loading again brings them back
-    assert authenticate(username="xinge", password=demo.DEMO_PASSWORD) is not None
+    assert authenticate(username="xinge", password=accounts_demo.DEMO_PASSWORD) is not None
 
 
 def test_other_users_survive_a_reset(loaded):
@@ -334,9 +336,9 @@ def test_the_command_prints_the_address_and_the_accounts():
     call_command("demo", "--no-members", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
-    for username, label, org in demo.DEMO_ACCOUNTS:
+    for username, label, org in accounts_demo.DEMO_ACCOUNTS:
         line = next(line for line in text.splitlines() if line.startswith(username + " "))
-        assert label in line and org in line and demo.DEMO_PASSWORD in line
+        assert label in line and org in line and accounts_demo.DEMO_PASSWORD in line
 
 
 def test_demo_accounts_pass_the_account_rules(loaded):
@@ -345,6 +347,6 @@ def test_demo_accounts_pass_the_account_rules(loaded):
 
     for user in User.objects.filter(is_demo=True):
         try:
-            password_validation.validate_password(demo.DEMO_PASSWORD, user)
+            password_validation.validate_password(accounts_demo.DEMO_PASSWORD, user)
         except ValidationError as exc:  # pragma: no cover - shows the message
             pytest.fail(f"{user.username}: {exc.messages}")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from gefeng.core import demo, figures
-from gefeng.core.demo import MEMBER_UNITS
+from gefeng.orgs.demo import MEMBER_UNITS
 from gefeng.orgs.models import OrgNode
 from gefeng.reform import demo as reform_demo
 from gefeng.reform import selectors

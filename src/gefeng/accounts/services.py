@@ -798,8 +798,8 @@ def published_password_accounts() -> list[str]:
     """
     from django.db.models import Q
 
+    from gefeng.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
     from gefeng.accounts.roles import RoleCode
-    from gefeng.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     published = [DEMO_PASSWORD]
     names = [a[0] for a in DEMO_ACCOUNTS]

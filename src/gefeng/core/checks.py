@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connection
@@ -56,11 +58,22 @@ def database_role_problems() -> list[str]:
     return problems
 
 
+# What apps add to the reasons `gefeng serve` refuses to start in production (each returns Chinese
+# sentences); `accounts` adds its published-password and demo-account checks from its ready().
+_blockers: list[Callable[[], list[str]]] = []
+
+
+def add_production_blocker(check: Callable[[], list[str]]) -> None:
+    if check not in _blockers:
+        _blockers.append(check)
+
+
 def production_blockers() -> list[str]:
     """What keeps `gefeng serve` from starting in production; empty when nothing does."""
-    from gefeng.accounts.services import production_blockers as account_blockers
-
-    return account_blockers() + database_role_problems()
+    found: list[str] = []
+    for check in _blockers:
+        found += check()
+    return found + database_role_problems()
 
 
 @register(Tags.security, deploy=True)
@@ -70,33 +83,3 @@ def database_roles(app_configs, **kwargs):
     except DatabaseError:
         return []
     return [Error(text, id="gefeng.E003") for text in problems]
-
-
-@register(Tags.security, deploy=True)
-def demo_accounts(app_configs, **kwargs):
-    from gefeng.accounts.models import User
-    from gefeng.accounts.services import published_password_accounts
-
-    if not settings.PRODUCTION:
-        return []
-    try:
-        active = User.objects.filter(is_demo=True, is_active=True).count()
-    except DatabaseError:
-        return []  # no tables yet: `check` runs before the first migrate too
-    problems = []
-    if active:
-        problems.append(
-            Error(
-                f"生产环境中仍有 {active} 个启用的演示账号，请停用（gefeng demo --disable）。",
-                id="gefeng.E001",
-            )
-        )
-    weak = published_password_accounts()
-    if weak:
-        problems.append(
-            Error(
-                f"账号 {'、'.join(weak)} 仍可用公开的演示密码登录，请停用或用 gefeng setpassword 重置。",
-                id="gefeng.E002",
-            )
-        )
-    return problems

@@ -24,9 +24,9 @@ from gefeng.core.context import RequestInfo, acting_from
 
 def load_actor(actor_id: int) -> Any:
     """The job's user, fresh from the database; refused when missing or disabled."""
-    from gefeng.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    user = User.objects.select_related("org").filter(pk=actor_id, is_active=True).first()
+    user = get_user_model().objects.select_related("org").filter(pk=actor_id, is_active=True).first()
     if user is None:
         raise PermissionDenied("任务的发起人不存在或已停用。")
     return user

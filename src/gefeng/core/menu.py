@@ -56,12 +56,10 @@ def is_county_or_town(user: Any) -> bool:
 
 def self_only(user: Any) -> bool:
     """A user whose every role reaches only the user's own data (the worker)."""
-    from gefeng.accounts.roles import ROLES
-
     if getattr(user, "is_superuser", False):
         return False
-    codes = [c for c in user.role_codes() if c in ROLES]
-    return bool(codes) and all(ROLES[c].scope == scope.SELF for c in codes)
+    held = scope.grants(user)
+    return bool(held) and all(g.scope == scope.SELF for g in held)
 
 
 def not_self_only(user: Any) -> bool:

@@ -603,3 +603,22 @@ class PersonFactory:
             return person
 
         return make
+
+
+# ---------------------------------------------------------------- contacts of organisations
+
+_CONTACT_SURNAMES = (
+    "张王李刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛"
+    "叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹常武乔贺樊胥"
+)
+_CONTACT_GIVEN = "建国军华明伟芳秀英敏静丽强磊洋艳勇杰娟涛超霞平刚桂兰红梅玉凤志宏海波春燕晓东亮鹏飞文博浩宇辉成新永德"
+
+
+def contact_name(rng: random.Random) -> str:
+    """A contact person's name for a generated organisation (drawn from `rng`, not a registry person)."""
+    return rng.choice(_CONTACT_SURNAMES) + "".join(rng.choice(_CONTACT_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def contact_mobile(rng: random.Random) -> str:
+    """A mobile number with a real operator prefix and random digits: it may exist, never call it."""
+    return "1" + rng.choice("3578") + rng.choice("0123456789") + f"{rng.randrange(10**8):08d}"

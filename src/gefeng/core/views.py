@@ -20,13 +20,11 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gefeng.core import audit, audit_actions, exports, reports, scope, selectors
+from gefeng.core import audit, audit_actions, exports, reports, scope, selectors, tree
 from gefeng.core.forms import DateInput, StyledFormMixin
 from gefeng.core.models import AuditEntry
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
-from gefeng.orgs import selectors as org_selectors
-from gefeng.orgs.models import OrgNode
 
 
 @require_GET
@@ -41,7 +39,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         return render(request, "core/home_worker.html", {"recent": recent})
     items = workbench.items_for(user)
     shortcuts = [i for section in request_menu(request) for i in section["items"]][:12]
-    counts = org_selectors.scope_counts(user) if scope.has_perm(user, "orgs.view") else None
+    counts = tree.source().scope_counts(user) if scope.has_perm(user, "orgs.view") else None
     return render(
         request,
         "core/home.html",
@@ -102,11 +100,9 @@ def notification_read_all(request: AuthedRequest) -> HttpResponse:
 
 
 def scope_description(user) -> str:
-    from gefeng.accounts.roles import ROLES
-
     if user.is_superuser:
         return "全部数据（系统管理员）"
-    parts = sorted({scope.SCOPE_LABELS[ROLES[c].scope] for c in user.role_codes() if c in ROLES})
+    parts = sorted({scope.SCOPE_LABELS[g.scope] for g in scope.grants(user)})
     return "、".join(parts) if parts else "无（尚未授权）"
 
 
@@ -151,7 +147,7 @@ def figures_export(request: AuthedRequest) -> HttpResponseBase:
     )
 
 
-def _figures_params(request: AuthedRequest) -> tuple[int, OrgNode | None, list[tuple[OrgNode, bool]], bool]:
+def _figures_params(request: AuthedRequest) -> tuple[int, Any, list[tuple[Any, bool]], bool]:
     """The year (default: the last complete one), the org (default: the user's top visible node;
     one outside the user's scope is a 404) and the orgs offered in the picker (node, indented)."""
     raw_year = request.GET.get("year", "")
@@ -159,19 +155,20 @@ def _figures_params(request: AuthedRequest) -> tuple[int, OrgNode | None, list[t
     invalid_year = bool(raw_year) and year is None
     if year is None:
         year = reports.default_year()
-    roots = org_selectors.roots_for(request.user)
+    orgs = tree.source()
+    roots = orgs.roots_for(request.user)
     raw_org = request.GET.get("org", "").strip()
-    root: OrgNode | None
+    root: Any
     if raw_org:
         if not (raw_org.isascii() and raw_org.isdigit() and len(raw_org) < 19):
             raise Http404
-        root = scope.get_or_404(request.user, OrgNode, pk=int(raw_org))
+        root = scope.get_or_404(request.user, orgs.model, pk=int(raw_org))
     else:
         root = roots[0] if roots else None
-    choices: list[tuple[OrgNode, bool]] = []
+    choices: list[tuple[Any, bool]] = []
     for top in roots:
         choices.append((top, False))
-        choices += [(c, True) for c in org_selectors.children(request.user, top, limit=FIGURES_PICKER_LIMIT)[0]]
+        choices += [(c, True) for c in orgs.children(request.user, top, limit=FIGURES_PICKER_LIMIT)[0]]
     if root is not None and root.pk not in {c.pk for c, _indent in choices}:
         choices.insert(0, (root, False))
     return year, root, choices, invalid_year

@@ -19,3 +19,11 @@ class MembersConfig(AppConfig):
             reap_dead()  # imports cut off when the server last stopped
 
         startup.register("members.reap_dead", reap_dead)
+
+        from gefeng.core import demo
+        from gefeng.members import demo as members_demo
+
+        def load_registry(*, stdout=None, registry=True):
+            return members_demo.load_registry(stdout=stdout) if registry else {}
+
+        demo.register(demo.ModuleDemo(order=-10, name="members", load=load_registry, clear=members_demo.clear_registry))

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gefeng.accounts.models import User
-from gefeng.core.demo import MEMBER_UNITS
+from gefeng.orgs.demo import MEMBER_UNITS
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform.models import (
     ACTION_NAMES,

@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from gefeng.accounts.models import User
-from gefeng.core.demo import MEMBER_UNITS, NAMED
+from gefeng.orgs.demo import MEMBER_UNITS, NAMED
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform import selectors as reform_selectors
 from gefeng.reform.models import Item, Plan

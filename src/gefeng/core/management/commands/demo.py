@@ -60,7 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"启动 gefeng serve 后打开 {demo.ADDRESS}")
         self.stdout.write("")
         rows = [("账号", "角色", "所属组织", "密码")]
-        rows += [(username, role, org, demo.DEMO_PASSWORD) for username, role, org in demo.DEMO_ACCOUNTS]
+        rows += demo.credentials()
         for line in table(rows):
             self.stdout.write(line)
         if settings.PRODUCTION:

@@ -5,8 +5,7 @@ import json
 
 from django.core.management import BaseCommand, CommandError
 
-from gefeng.core import figures
-from gefeng.orgs.models import OrgNode
+from gefeng.core import figures, tree
 
 
 class Command(BaseCommand):
@@ -21,11 +20,11 @@ class Command(BaseCommand):
         if not 1949 <= year <= dt.date.today().year + 1:
             raise CommandError(f"年份 {year} 无效。")
         if opts["org"]:
-            root = OrgNode.objects.filter(code=opts["org"].strip().upper()).first()
+            root = tree.source().by_code(opts["org"])
             if root is None:
                 raise CommandError(f"找不到代码为 {opts['org']} 的组织。")
         else:
-            root = OrgNode.objects.filter(parent__isnull=True).order_by("path").first()
+            root = tree.source().top()
             if root is None:
                 raise CommandError("数据库中还没有组织，请先运行 gefeng demo 或建立县级根节点。")
         result = figures.compute(root, year)
