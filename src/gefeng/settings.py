@@ -174,6 +174,36 @@ else:
     _db["ENGINE"] = "django.db.backends.postgresql"
 DATABASES = {"default": _db}
 
+# A streaming replica of the primary for read-only work (figures, exports, searches): core.replica.
+_replica_url = env_str("GEFENG_REPLICA_DATABASE_URL")
+if _replica_url:
+    if not _replica_url.startswith(("postgres://", "postgresql://")) or _db["ENGINE"].endswith("sqlite3"):
+        raise EnvError(
+            "GEFENG_REPLICA_DATABASE_URL 只用于 PostgreSQL，且 GEFENG_DATABASE_URL 也须是 postgres:// 地址。"
+            " (GEFENG_REPLICA_DATABASE_URL is for PostgreSQL only)"
+        )
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=600, conn_health_checks=True)
+    except ValueError as exc:
+        raise EnvError(f"GEFENG_REPLICA_DATABASE_URL 无法解析：{exc}") from None
+    _replica["ENGINE"] = "django.db.backends.postgresql"
+    _replica["TEST"] = {"MIRROR": "default"}  # tests read the primary through the replica's alias
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["gefeng.core.replica.ReplicaRouter"]
+
+# Caches: one process (`local`, the default: a county on one server) or shared by several app
+# servers through a table of the database (`database`; created by `gefeng migrate`).
+_cache = env_str("GEFENG_CACHE", "local") or "local"
+if _cache not in ("local", "database"):
+    raise EnvError(f"GEFENG_CACHE={_cache!r} 无效：应为 local 或 database。 (GEFENG_CACHE must be local or database)")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gefeng_cache"}
+        if _cache == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gefeng"}
+    )
+}
+
 # The tables' owner, for `gefeng migrate` (and `gefeng serve` when it migrates) only; the
 # application itself connects with GEFENG_DATABASE_URL as a role that owns nothing (core.dbroles).
 _migrate_url = env_str("GEFENG_MIGRATE_DATABASE_URL")

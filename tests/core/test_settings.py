@@ -97,6 +97,8 @@ def test_env_example_is_a_valid_configuration(tmp_path):
         ({"GEFENG_TRUSTED_PROXIES": "10.0.0.5,proxy.local"}, "GEFENG_TRUSTED_PROXIES"),
         ({"GEFENG_MIGRATE_DATABASE_URL": "sqlite:///x.db"}, "GEFENG_MIGRATE_DATABASE_URL"),
         ({"GEFENG_PASSWORD_HISTORY": "99"}, "GEFENG_PASSWORD_HISTORY"),
+        ({"GEFENG_REPLICA_DATABASE_URL": "sqlite:///r.db"}, "GEFENG_REPLICA_DATABASE_URL"),
+        ({"GEFENG_CACHE": "redis"}, "GEFENG_CACHE"),
     ],
 )
 def test_security_settings_refuse_bad_values(tmp_path, env, message):

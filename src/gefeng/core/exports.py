@@ -195,6 +195,21 @@ def write_xlsx(
     """Write one sheet to `path` in constant memory; returns the number of data rows written.
 
     Numbers in `money_columns` (0-based) are written with the `#,##0.00` format."""
+    from gefeng.core import replica  # the rows are read while the sheet is written
+
+    with replica.reading():
+        return _write_xlsx(path, headers, rows, sheet_name=sheet_name, max_rows=max_rows, money_columns=money_columns)
+
+
+def _write_xlsx(
+    path: str,
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_name: str | None,
+    max_rows: int | None,
+    money_columns: Collection[int],
+) -> int:
     limit = MAX_EXPORT_ROWS if max_rows is None else max_rows
     workbook = xlsxwriter.Workbook(
         path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}

@@ -83,4 +83,8 @@ def names() -> list[str]:
 
 
 def compute(root: Any, year: int) -> dict[str, Any]:
-    return {name: figure.fn(root, year) for name, figure in _registry.items()}
+    """Every registered figure for `root`'s subtree in `year` (read from a replica where there is one)."""
+    from gefeng.core import replica
+
+    with replica.reading():
+        return {name: figure.fn(root, year) for name, figure in _registry.items()}
