@@ -223,3 +223,18 @@ def login_events(
     if end is not None:
         qs = qs.filter(at__lt=end)
     return qs.order_by("-at", "-id")
+
+
+def holders(perm: str, org_ids: Iterable[int]) -> QuerySet[User]:
+    """Active users at these organisations whose confirmed roles grant `perm` (who to remind)."""
+    codes = [code for code, role in ROLES.items() if perm in role.perms]
+    return (
+        User.objects.filter(
+            org_id__in=list(org_ids),
+            is_active=True,
+            role_grants__role__in=codes,
+            role_grants__confirmed_at__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -634,20 +634,9 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
 
 def reporters(unit_ids: list[int]) -> dict[int, list[Any]]:
     """unit id → the active users at that unit whose confirmed roles include reform.report."""
-    from gefeng.accounts.models import User
-    from gefeng.accounts.roles import ROLES
+    from gefeng.accounts.selectors import holders
 
-    codes = [code for code, role in ROLES.items() if REPORT in role.perms]
-    users = (
-        User.objects.filter(
-            org_id__in=unit_ids,
-            is_active=True,
-            role_grants__role__in=codes,
-            role_grants__confirmed_at__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    users = holders(REPORT, unit_ids)
     out: dict[int, list[Any]] = {}
     for u in users:
         if u.org_id is not None:
