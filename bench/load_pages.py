@@ -47,7 +47,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "gefeng_bench_load"
-PASSWORD = "Gefeng@2026"  # the demo accounts' published password (gefeng.core.demo.DEMO_PASSWORD)
+PASSWORD = "Gefeng@2026"  # the demo accounts' published password (gefeng.accounts.demo.DEMO_PASSWORD)
 
 # (name, demo account, path or a function of the ids, what the page is)
 PAGES: list[tuple[str, str, str]] = [
