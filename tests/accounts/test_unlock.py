@@ -329,5 +329,10 @@ def test_user_list_state_costs_the_same_queries_for_any_number_of_users(personas
         with CaptureQueriesContext(connection) as ctx:
             assert security.get(url, {"state": state}).status_code == 200
         # The states of the page's users: one query on the counters (the filter is a subquery of the list's).
-        throttle = [q for q in ctx.captured_queries if "accounts_loginthrottle" in q["sql"]]
+        # (The list's bounded total repeats the filter in its COUNT; it does not grow with the rows.)
+        throttle = [
+            q
+            for q in ctx.captured_queries
+            if "accounts_loginthrottle" in q["sql"] and not q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")
+        ]
         assert len(throttle) <= 2, (state, [q["sql"] for q in throttle])

@@ -264,7 +264,18 @@ def run_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     services.record_export(actor=user, run=run, what="payment_file", reveal=reveal)
     rows = selectors.payment_rows(user, run, reveal=reveal)
     suffix = "" if reveal else "（脱敏）"
-    return exports.stream_xlsx(f"{run.title}-银行代发{suffix}", selectors.PAYMENT_HEADERS, rows, sheet_name="代发明细")
+    return exports.stream_xlsx(
+        f"{run.title}-银行代发{suffix}",
+        selectors.PAYMENT_HEADERS,
+        rows,
+        sheet_name="代发明细",
+        money_columns=_money_columns(selectors.PAYMENT_HEADERS),
+    )
+
+
+def _money_columns(headers: tuple[str, ...]) -> list[int]:
+    """The columns of amounts (headed 金额…): written as `#,##0.00`."""
+    return [i for i, head in enumerate(headers) if "金额" in head]
 
 
 @require_GET
@@ -275,10 +286,12 @@ def run_report(request: AuthedRequest, pk: int) -> HttpResponseBase:
     report = selectors.totals(user, run)
     if request.GET.get("format") == "xlsx":
         services.record_export(actor=user, run=run, what="report", reveal=False)
+        headers = selectors.report_headers(report)
         return exports.stream_xlsx(
             f"{run.title}-汇总表",
-            selectors.report_headers(report),
+            headers,
             selectors.report_rows(report),
             sheet_name="汇总",
+            money_columns=_money_columns(headers),
         )
     return render(request, "allowances/run_report.html", {"run": run, "report": report})

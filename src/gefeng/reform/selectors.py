@@ -182,12 +182,13 @@ class LiveFigures:
 
 
 def figure_choices() -> list[tuple[str, str]]:
-    """Registered figures, offered when binding an indicator (a newly registered figure appears here)."""
-    out = [("", str(_("（由单位填报）")))]
-    for name in sorted(figures.names()):
-        fn = figures.get(name)
-        doc = (getattr(fn, "__doc__", None) or "").strip().splitlines()
-        out.append((name, f"{name} — {doc[0]}" if doc else name))
+    """Registered figures, offered when binding an indicator (a newly registered figure appears
+    here): grouped by the figure's section, each as its Chinese label with its unit, e.g.
+    "工会组织（个）"."""
+    out: list[tuple[str, str]] = [("", str(_("（由单位填报）")))]
+    for figure in sorted(figures.registered(), key=lambda f: (f.section, f.label)):
+        label = f"{figure.label}（{figure.unit}）" if figure.unit else figure.label
+        out.append((figure.name, f"{figure.section} · {label}" if figure.section else label))
     return out
 
 
