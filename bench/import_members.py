@@ -213,6 +213,9 @@ def _raw_rows(path: Path, fmt: str, union_id: int, now):
             "",
             "",
             "",
+            "",  # the ID tail hashes: not computed by this baseline either
+            "",
+            "",
         )
 
 
@@ -243,6 +246,9 @@ RAW_COLUMNS = (
     "name_tail2",
     "pinyin",
     "initials",
+    "id_tail4",
+    "id_tail5",
+    "id_tail6",
 )
 
 

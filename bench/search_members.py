@@ -47,6 +47,9 @@ COLUMNS = (
     "initials",
     "id_number",
     "id_hash",
+    "id_tail4",
+    "id_tail5",
+    "id_tail6",
     "sex",
     "birth_date",
     "ethnicity",
@@ -140,7 +143,7 @@ def fill(rows: int, unions: list, seed: int = 320322) -> dict:
 
     from gefeng.core import bulk, pii
     from gefeng.core.people import PersonFactory
-    from gefeng.members import services
+    from gefeng.members import idtail, services
     from gefeng.members.models import Member
     from gefeng.orgs.models import INDUSTRIAL_SECTIONS
 
@@ -173,6 +176,7 @@ def fill(rows: int, unions: list, seed: int = 320322) -> dict:
                 c["initials"],
                 encrypt(p.id_number),
                 blind(p.id_number),
+                *idtail.digests(p.id_number),
                 p.sex,
                 p.birth_date,
                 p.ethnicity,

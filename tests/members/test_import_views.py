@@ -457,3 +457,77 @@ if not INCLUDED:
 
 def test_every_import_url_has_a_case():
     assert {f"members:{p.name}" for p in import_urls.urlpatterns} == set(IMPORT_MATRIX)
+
+
+# ---------------------------------------------------------------- dates and the target
+
+
+def test_the_preview_shows_excel_serial_numbers_in_date_columns_as_dates_and_the_import_stores_them(
+    client_for, tree, tmp_path
+):
+    import datetime as dt
+
+    from tests.members.test_import import JOINED, Serial
+
+    persons = people(3, seed=71)
+    rows = rows_of(persons)
+    rows[0][JOINED] = Serial(dt.date(2018, 4, 19))  # a bare serial number: 43209
+    rows[1][JOINED] = "43209"  # the same, typed as text
+    client = client_for("chair")
+    response = client.post(
+        reverse("members:import-create"),
+        {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": _upload(tmp_path, rows)},
+    )
+    body = _text(response)
+    assert 'data-testid="import-preview"' in body
+    assert body.count("2018-04-19") == 2 and "43209" not in body
+    assert persons[2].joined_on.isoformat() in body
+    client.post(reverse("members:import-create"), {"token": _token(body), "action": "confirm"})
+    joined = sorted(Member.objects.filter(union=tree.xinge_union).values_list("joined_on", flat=True))
+    assert joined.count(dt.date(2018, 4, 19)) == 2 and persons[2].joined_on in joined
+
+
+def test_a_date_cell_that_is_no_date_is_shown_as_written():
+    assert import_views._shown("joined_on", "明年") == "明年"
+    assert import_views._shown("joined_on", "2019年5月") == "2019-05-01"
+    assert import_views._shown("occupation", "43209") == "43209"
+
+
+def _roster_filed_by(tmp_path: Path, units: list[str]) -> SimpleUploadedFile:
+    from tests.members.test_import import HEADERS
+
+    rows = [[*row, unit] for row, unit in zip(rows_of(people(len(units), seed=72)), units, strict=True)]
+    path = write_xlsx(tmp_path / "filed.xlsx", rows, header=[*HEADERS, "填报单位"])
+    return SimpleUploadedFile("花名册.xlsx", path.read_bytes(), content_type="application/octet-stream")
+
+
+def test_a_roster_filed_by_another_company_is_warned_about_but_not_blocked(client_for, tree, tmp_path):
+    client = client_for("chair")
+    roster = _roster_filed_by(tmp_path, ["徐州新格灌溉设备有限公司工会", "沛县恒辉纺织有限公司工会（盖章）"])
+    response = client.post(
+        reverse("members:import-create"), {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": roster}
+    )
+    body = _text(response)
+    assert 'data-testid="preview-other-unit"' in body
+    assert "填报单位”写的是“沛县恒辉纺织有限公司工会" in body and "不一致" in body
+    client.post(reverse("members:import-create"), {"token": _token(body), "action": "confirm"})
+    assert Member.objects.filter(union=tree.xinge_union).count() == 2  # a warning, not a refusal
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "徐州新格灌溉设备有限公司工会委员会",
+        "徐州新格灌溉设备有限公司",
+        "填报单位：徐州新格灌溉设备有限公司工会（盖章）",
+        "",
+    ],
+)
+def test_a_roster_filed_by_the_target_union_or_its_enterprise_is_not_warned_about(client_for, tree, tmp_path, unit):
+    client = client_for("chair")
+    response = client.post(
+        reverse("members:import-create"),
+        {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": _roster_filed_by(tmp_path, [unit, unit])},
+    )
+    body = _text(response)
+    assert 'data-testid="import-preview"' in body and 'data-testid="preview-other-unit"' not in body

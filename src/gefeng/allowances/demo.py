@@ -31,6 +31,7 @@ from gefeng.allowances import services
 from gefeng.allowances.models import AllowanceKind, AllowanceRule, AllowanceRun, Payment, RunLine
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
+from gefeng.members import idtail
 from gefeng.members.demo import MEMBER_COLUMNS
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
 from gefeng.orgs.models import Kind, OrgNode
@@ -208,6 +209,7 @@ def _made_people(rng: random.Random, slots: list[Slot]) -> list[Member]:
                 cols["initials"],
                 pii.encrypt(person.id_number),
                 pii.blind_index(person.id_number),
+                *idtail.digests(person.id_number),
                 person.sex,
                 person.birth_date,
                 person.ethnicity,

@@ -46,6 +46,7 @@ from gefeng.honours.models import (
     Subject,
     Trait,
 )
+from gefeng.members import idtail
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
 from gefeng.members.services import search_columns
 from gefeng.orgs.models import Kind, OrgNode, Ownership
@@ -88,6 +89,7 @@ def _make_people(rng: random.Random, unions: list[OrgNode], needs: dict[str, int
                 name=person.name,
                 id_number=person.id_number,
                 id_hash=pii.blind_index(person.id_number),
+                **idtail.fields(person.id_number),
                 sex=person.sex,
                 birth_date=person.birth_date,
                 ethnicity=person.ethnicity,

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
-from gefeng.members import importer, rosters, services
+from gefeng.members import idtail, importer, rosters, services
 from gefeng.members.models import EventKind, Member, MembershipEvent, SkillLevel, Status
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
 
@@ -37,6 +37,7 @@ MEMBER_COLUMNS = (
     "initials",
     "id_number",
     "id_hash",
+    *idtail.COLUMNS,
     "sex",
     "birth_date",
     "ethnicity",
@@ -175,6 +176,7 @@ def load_registry(*, stdout: TextIO | None = None) -> dict[str, int]:
                     cols["initials"],
                     pii.encrypt(person.id_number),
                     pii.blind_index(person.id_number),
+                    *idtail.digests(person.id_number),
                     person.sex,
                     person.birth_date,
                     person.ethnicity,

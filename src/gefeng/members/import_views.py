@@ -18,6 +18,8 @@ import datetime as dt
 import io
 import itertools
 import os
+import re
+import unicodedata
 import uuid
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ from django.views.decorators.http import require_http_methods
 from gefeng.core import audit, pii, scope
 from gefeng.core.exports import XLSX_CONTENT_TYPE
 from gefeng.core.pagination import paginate
-from gefeng.core.tabular import Row, Sheet, TabularError, column_letter
+from gefeng.core.tabular import Column, Row, Sheet, TabularError, column_letter, parse_date
 from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.core.types import AuthedRequest
 from gefeng.core.validators import id_check_char
@@ -70,6 +72,28 @@ PENDING_KEY = "members_import_pending"
 PENDING_KEEP = 3  # uploads awaiting confirmation kept per session; older ones are deleted
 SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt"})
 MASKED = {"id_number": pii.mask_id_number, "phone": pii.mask_phone}
+DATE_KEYS = frozenset({"joined_on"})  # roster columns that hold a date
+
+
+def _shown_date(text: str) -> str:
+    """A date cell as the import will store it: an Excel serial number (43209) as 2018-04-19.
+    A cell that is no date is shown as written; the import reports it."""
+    if not text:
+        return text
+    try:
+        return parse_date(text).isoformat()
+    except ValueError:
+        return text
+
+
+def _shown(key: str, text: str) -> str:
+    if key in MASKED:
+        return MASKED[key](text)
+    if key in DATE_KEYS:
+        return _shown_date(text)
+    return text
+
+
 FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)
 TEMPLATE_SHEET = "会员花名册"
 INSTRUCTIONS_SHEET = "填表说明"
@@ -136,11 +160,43 @@ def save_upload(upload: UploadedFile) -> tuple[Path, int]:
     return path, size
 
 
+# Read on the preview only, to see whose roster it is; never imported.
+FILING_UNIT = Column("filing_unit", "填报单位", ("单位名称", "填报单位名称"))
+_UNIT_NOISE = re.compile(r"^填报单位[:：]?|[（(]盖章[)）]|工会委员会$|委员会$|工会$|[\s:：,，.。、·]")
+
+
 def _preview(path: Path, filename: str) -> tuple[Sheet, list[Row]]:
     sheet, rows = open_table_isolated(
-        path, importer.COLUMNS, max_bytes=max_upload_bytes(), filename=filename, compact=importer.COMPACT
+        path,
+        [*importer.COLUMNS, FILING_UNIT],
+        max_bytes=max_upload_bytes(),
+        filename=filename,
+        compact=importer.COMPACT,
     )
     return sheet, list(itertools.islice(rows, PREVIEW_ROWS))
+
+
+def _unit_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text or "")
+    previous = None
+    while previous != folded:  # “XX公司工会委员会（盖章）” → “XX公司”
+        previous, folded = folded, _UNIT_NOISE.sub("", folded)
+    return folded
+
+
+def other_unit(rows: list[Row], union: OrgNode) -> str:
+    """The first 填报单位 of the previewed rows that names neither the target union nor its
+    enterprise ("" if none does): a roster of another company, about to go into this union."""
+    ours = {key for key in (_unit_key(union.name), _unit_key(union.parent.name if union.parent else "")) if key}
+    ours = {key for key in ours if len(key) >= 2}
+    for row in rows:
+        named = row.values.get(FILING_UNIT.key, "")
+        key = _unit_key(named)
+        if len(key) < 2:
+            continue
+        if not any(key in mine or mine in key for mine in ours):
+            return named
+    return ""
 
 
 MAPPED_SHOWN = 50  # distinct words per column offered for mapping on the preview
@@ -206,7 +262,7 @@ def _preview_context(sheet: Sheet, rows: list[Row]) -> dict[str, Any]:
     table = [
         {
             "number": row.number,
-            "cells": [MASKED[c.key](row.values[c.key]) if c.key in MASKED else row.values[c.key] for c in present],
+            "cells": [_shown(c.key, row.values[c.key]) for c in present],
         }
         for row in rows
     ]
@@ -322,6 +378,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
                             "size": size,
                             "mode_label": ImportMode(entry["mode"]).label,
                             "dry_run": entry["dry_run"],
+                            "other_unit": other_unit(rows, union),
                         }
                     )
                     return render(request, "members/import_preview.html", context)

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from gefeng.core import audit, bulk, pii, scope
 from gefeng.core.tabular import Column, Row, TabularError, lost_digits, parse_date, write_rejects_xlsx
 from gefeng.core.tabular_isolated import open_table_isolated
-from gefeng.members import services
+from gefeng.members import idtail, services
 from gefeng.members.models import (
     Education,
     ImportJob,
@@ -260,6 +260,7 @@ _COPIED = (
     "initials",
     "id_number",
     "id_hash",
+    *idtail.COLUMNS,
     "sex",
     "birth_date",
     "ethnicity",
@@ -486,6 +487,7 @@ def _prepare(values: dict[str, str], ctx: _Context, notes: list[Note]) -> Prepar
         cols["initials"],
         sealer.encrypt(clean.id_number),
         digest,
+        *idtail.digests(clean.id_number, sealer.blind_index),
         clean.sex,
         clean.birth_date,
         f["ethnicity"],
@@ -667,7 +669,7 @@ def _stage_chunk(job, union, pending, result: Result, rejects: _Rejects, ctx: _C
         bulk.insert_into(stage_table(), STAGE_COLUMNS, staged)
 
 
-_UPDATED = tuple(c for c in _COPIED if c not in ("id_number", "id_hash", "sex", "birth_date"))
+_UPDATED = tuple(c for c in _COPIED if c not in ("id_number", "id_hash", *idtail.COLUMNS, "sex", "birth_date"))
 
 
 SQLITE_APPLY_CACHE_KB = 262_144

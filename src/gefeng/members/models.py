@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gefeng.core import scope
 from gefeng.core.pii import EncryptedCharField, mask_id_number, mask_phone
+from gefeng.members import idtail
 
 
 class Sex(models.TextChoices):
@@ -90,6 +93,10 @@ class Member(models.Model):
     initials = models.CharField(max_length=30, blank=True)
     id_number = EncryptedCharField(_("身份证号"))
     id_hash = models.CharField(max_length=64, unique=True)
+    # Keyed hashes of the ID number's last 4, 5 and 6 characters (`members.idtail`).
+    id_tail4 = models.CharField(max_length=32, blank=True)
+    id_tail5 = models.CharField(max_length=32, blank=True)
+    id_tail6 = models.CharField(max_length=32, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
@@ -155,6 +162,9 @@ class Member(models.Model):
             models.Index(fields=["name_tail2"], name="member_name_tail2"),
             models.Index(fields=["pinyin"], name="member_pinyin"),
             models.Index(fields=["initials"], name="member_initials"),
+            models.Index(fields=["id_tail4"], name="member_id_tail4"),
+            models.Index(fields=["id_tail5"], name="member_id_tail5"),
+            models.Index(fields=["id_tail6"], name="member_id_tail6"),
             models.Index(fields=["joined_on"], name="member_joined_on"),
             models.Index(fields=["birth_date"], name="member_birth_date"),
             models.Index(fields=["enterprise", "status"], name="member_enterprise_status"),
@@ -162,6 +172,16 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps the ID tail hashes in step with the ID number (bulk writes set them themselves)."""
+        tails = idtail.fields(self.id_number or "")
+        for column, value in tails.items():
+            setattr(self, column, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "id_number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *tails}
+        super().save(*args, **kwargs)
 
     @property
     def id_masked(self) -> str:
@@ -284,6 +304,9 @@ class ImportRow(models.Model):
     initials = models.CharField(max_length=30, blank=True)
     id_number = models.TextField()
     id_hash = models.CharField(max_length=64)
+    id_tail4 = models.CharField(max_length=32, blank=True)
+    id_tail5 = models.CharField(max_length=32, blank=True)
+    id_tail6 = models.CharField(max_length=32, blank=True)
     sex = models.CharField(max_length=1)
     birth_date = models.DateField()
     ethnicity = models.CharField(max_length=20, blank=True)

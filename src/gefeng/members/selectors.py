@@ -3,7 +3,8 @@
 Search by name substring is a prefix range on one of three indexed columns (the name, the name
 from its 2nd character, from its 3rd), by pinyin (`zhangsan`) or initials (`zs`) a prefix range
 on their columns; the database answers the OR of the ranges from the indexes. By ID number or
-phone it is an exact match on the keyed blind index; by card number an exact match.
+phone it is an exact match on the keyed blind index; by the last 4–6 characters of an ID number
+an exact match on that tail's keyed hash (`members.idtail`); by card number an exact match.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 
 from gefeng.core import pii, scope
 from gefeng.core.validators import clean_text, normalize_id_number
+from gefeng.members import idtail
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.orgs.selectors import visible_nodes
@@ -71,7 +73,7 @@ LATIN_BRANCHES = ("pinyin", "initials")
 def _search_branches(term: str) -> tuple[str, list[tuple[str, Q]]] | None:
     """("name"/"latin", [(column, prefix range)…]) for a text search, None for an exact one."""
     text = clean_text(term)
-    if not text or _ID_LIKE.match(text) or _PHONE_LIKE.match(text):
+    if not text or _ID_LIKE.match(text) or _PHONE_LIKE.match(text) or idtail.TAIL_LIKE.match(text):
         return None
     if text.isdigit() or (len(text) > 8 and text.isalnum() and not _LATIN.match(text.lower())):
         return None
@@ -99,6 +101,14 @@ def _search(qs: QuerySet[Member], term: str) -> QuerySet[Member]:
         return qs.filter(id_hash=pii.blind_index(text))
     if _PHONE_LIKE.match(text):
         return qs.filter(phone_hash=pii.blind_index(text))
+    tail = idtail.column_for(text)
+    if tail is not None:
+        # The last 4–6 characters of an ID number (what masked lists show), or a card number.
+        column, digest = tail
+        found = Q(**{column: digest})
+        if text.isdigit():
+            found |= Q(card_number=text) & ~Q(card_number="")
+        return _matching(qs, found)
     if text.isdigit() or (len(text) > 8 and text.isalnum() and not _LATIN.match(text.lower())):
         # The card number's unique index is partial (non-empty numbers); SQLite uses it only when
         # the query repeats its condition.
