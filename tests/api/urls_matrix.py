@@ -1,6 +1,12 @@
 from tests.matrix import ALL_PERSONAS, Case, ok
 
 API_USERS = ok("sysadmin", "county", "liaison", "town", "chair", "outsider", "auditor")
+# members.view through the API (the worker has no api.use; liaison and security no members.view).
+MEMBER_READERS = ok("sysadmin", "county", "town", "chair", "outsider", "auditor")
+MEMBER_WRITERS = ok("sysadmin", "county", "town", "chair", "outsider")
+# Who sees the outsider's member (恒辉编织) and who may also change, reveal or import there.
+SEES_HENGHUI = ok("sysadmin", "county", "auditor", "outsider")
+CHANGES_HENGHUI = ok("sysadmin", "county", "outsider")
 
 MATRIX = {
     "apitokens:token-list": Case(ok=API_USERS, methods=frozenset({"GET", "POST"})),
@@ -28,7 +34,52 @@ MATRIX = {
     "api:figures": Case(
         ok=ok("sysadmin", "county", "liaison", "town", "chair", "outsider"), api=True, kwargs=lambda t, p: {}
     ),
+    "api:member-list": Case(ok=MEMBER_READERS, api=True),
+    "api:member-create": Case(ok=MEMBER_READERS, api=True),
+    "api:member-detail": Case(ok=SEES_HENGHUI, api=True, kwargs=lambda t, p: _member(t, p)),
+    "api:member-update": Case(ok=SEES_HENGHUI, api=True, kwargs=lambda t, p: _member(t, p)),
+    "api:member-memberships": Case(ok=SEES_HENGHUI, api=True, kwargs=lambda t, p: _member(t, p)),
+    "api:member-reveal": Case(
+        ok=CHANGES_HENGHUI,
+        api=True,
+        kwargs=lambda t, p: _member(t, p),
+        methods=frozenset({"POST"}),
+        data=lambda t, p: {"field": "id_number"},
+    ),
+    "api:import-list": Case(ok=MEMBER_WRITERS, api=True),
+    "api:import-create": Case(ok=MEMBER_WRITERS, api=True),
+    "api:import-detail": Case(ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _import(t, p)),
+    "api:import-report": Case(ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _import(t, p)),
 }
+
+
+def _member(t, p) -> dict[str, int]:
+    from tests.members.urls_matrix import _member as outsider_member
+
+    return {"member_id": outsider_member(t, p)["pk"]}
+
+
+def _import(t, p) -> dict[str, int]:
+    """A finished import into the outsider's union, with a report of one rejected row."""
+    from gefeng.core.tabular import write_rejects_xlsx
+    from gefeng.members import services
+    from gefeng.members.models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.filter(union=t.henghui_union, filename="恒辉编织花名册.xlsx").first()
+    if job is None:
+        report = services.imports_dir() / f"walk-{t.henghui_union.pk}.rejects.xlsx"
+        write_rejects_xlsx(
+            report, ["行号", "姓名", "身份证号"], [(["3", "王某", "320322199003070012"], "身份证号校验位不符。")]
+        )
+        job = ImportJob.objects.create(
+            union=t.henghui_union,
+            filename="恒辉编织花名册.xlsx",
+            stored=str(services.imports_dir() / "walk-gone.xlsx"),
+            status=ImportStatus.DONE,
+            result={"rows": 1, "imported": 0, "rejected": 1, "reasons": {"身份证号有误": 1}},
+            rejects=str(report),
+        )
+    return {"import_id": job.pk}
 
 
 def _outsider_token(personas) -> int:
