@@ -60,26 +60,10 @@ def _member(t, p) -> dict[str, int]:
 
 
 def _import(t, p) -> dict[str, int]:
-    """A finished import into the outsider's union, with a report of one rejected row."""
-    from gefeng.core.tabular import write_rejects_xlsx
-    from gefeng.members import services
-    from gefeng.members.models import ImportJob, ImportStatus
+    """A finished import into the outsider's union with a report (the import pages' own case)."""
+    from tests.members.import_urls_matrix import _job
 
-    job = ImportJob.objects.filter(union=t.henghui_union, filename="恒辉编织花名册.xlsx").first()
-    if job is None:
-        report = services.imports_dir() / f"walk-{t.henghui_union.pk}.rejects.xlsx"
-        write_rejects_xlsx(
-            report, ["行号", "姓名", "身份证号"], [(["3", "王某", "320322199003070012"], "身份证号校验位不符。")]
-        )
-        job = ImportJob.objects.create(
-            union=t.henghui_union,
-            filename="恒辉编织花名册.xlsx",
-            stored=str(services.imports_dir() / "walk-gone.xlsx"),
-            status=ImportStatus.DONE,
-            result={"rows": 1, "imported": 0, "rejected": 1, "reasons": {"身份证号有误": 1}},
-            rejects=str(report),
-        )
-    return {"import_id": job.pk}
+    return {"import_id": _job(t, p)["pk"]}
 
 
 def _outsider_token(personas) -> int:
