@@ -5,8 +5,9 @@ documented schemas, invalid input refused, valid input accepted.
 
 Deterministic (derandomised, no example database) and bounded, so it runs in seconds within
 the ordinary suite. The token is a town officer's (龙固镇, as in the demo county); about half of
-the generated organisation ids are replaced with the test tree's real ones, so that reads and
-writes reach the services and the data scope instead of answering 404 only.
+the generated organisation, member and import ids are replaced with real ones (inside and outside
+the officer's scope), so that reads and writes reach the services and the data scope instead of
+answering 404 only.
 """
 
 from __future__ import annotations
@@ -27,9 +28,18 @@ from gefeng.api.types import MAX_ID  # noqa: E402
 
 MAX_EXAMPLES = 25
 PERSONA = "town"
-# A valid PATCH may still break a rule the schema cannot state (a code's check digit, a code
-# already used, a founding date after today, a name of spaces only): 422 on these fields only.
-BUSINESS_RULE_FIELDS = {"code", "name", "union_founded_on"}
+# Valid input may still break a rule the schema cannot state: 422 on these fields only. Orgs: a
+# code's check digit, a code already used, a founding date after today, a name of spaces only.
+# Members: a name of 2–20 汉字, an ID number's check digit, a mobile number, a join date after
+# today or before the age of 16, a card number already used, a union or team out of scope.
+# Lists: a cursor the platform did not sign. Imports: a union out of scope, an empty file.
+BUSINESS_RULE_FIELDS = {
+    "/api/v1/orgs/{org_id}": {"code", "name", "union_founded_on"},
+    "/api/v1/orgs": {"cursor"},
+    "/api/v1/members": {"cursor", "union", "team", "name", "id_number", "phone", "joined_on", "card_number"},
+    "/api/v1/members/{member_id}": {"team", "name", "phone", "joined_on", "card_number"},
+    "/api/v1/imports": {"cursor", "union", "file"},
+}
 
 
 @pytest.fixture
@@ -46,9 +56,7 @@ def api_schema(login_as, personas, tree, settings):
     schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
     _, token = services.token_create(actor=personas[PERSONA], name="接口模糊测试")
     schema.test_token = token  # type: ignore[attr-defined]
-    schema.test_ids = [  # type: ignore[attr-defined]
-        node.pk for node in (tree.longgu, tree.xinge, tree.xinge_union, tree.xinge_team, tree.henghui, tree.county)
-    ]
+    schema.test_ids = _real_ids(tree)  # type: ignore[attr-defined]
     # The WSGI handler closes the database connection after each request, which would end the
     # test's transaction; Django's test client keeps it open the same way.
     request_started.disconnect(close_old_connections)
@@ -58,6 +66,34 @@ def api_schema(login_as, personas, tree, settings):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def _real_ids(tree) -> dict[str, list[int]]:
+    """Real ids per path parameter: in the officer's scope (新格灌溉) and outside it (恒辉编织)."""
+    import datetime as dt
+
+    from gefeng.members import services as member_services
+    from gefeng.members.models import ImportJob, ImportStatus
+
+    members = [
+        member_services.member_join(
+            actor=None,
+            union=union,
+            data={"name": name, "id_number": number, "phone": "13900001111", "joined_on": dt.date(2020, 5, 1)},
+        ).pk
+        for union, name, number in (
+            (tree.xinge_union, "李新格", "320322199003070013"),
+            (tree.henghui_union, "王恒辉", "320322199105050013"),
+        )
+    ]
+    jobs = [
+        ImportJob.objects.create(
+            union=union, filename="花名册.xlsx", stored="", status=ImportStatus.DONE, result={"rows": 0}
+        ).pk
+        for union in (tree.xinge_union, tree.henghui_union)
+    ]
+    orgs = [n.pk for n in (tree.longgu, tree.xinge, tree.xinge_union, tree.xinge_team, tree.henghui, tree.county)]
+    return {"org_id": orgs, "member_id": members, "import_id": jobs}
 
 
 def _run(operation, mode, *, token, ids):
@@ -70,14 +106,16 @@ def _run(operation, mode, *, token, ids):
     )
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        value = (case.path_parameters or {}).get("org_id")
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID and value % 2 == 0:
-            case.path_parameters["org_id"] = ids[value // 2 % len(ids)]
+        for name, real in ids.items():
+            value = (case.path_parameters or {}).get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID and value % 2 == 0:
+                case.path_parameters[name] = real[value // 2 % len(real)]
         headers = {"Authorization": f"Bearer {token}"}
-        if case.method == "PATCH":
+        allowed = BUSINESS_RULE_FIELDS.get(operation.path)
+        if allowed:
             response = case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
             if mode == GenerationMode.POSITIVE and response.status_code == 422:
-                assert set(response.json()["errors"]) <= BUSINESS_RULE_FIELDS, response.json()
+                assert set(response.json()["errors"]) <= allowed, response.json()
         else:
             case.call_and_validate(headers=headers)
 
@@ -92,6 +130,16 @@ def test_api_conforms_to_its_openapi_document(api_schema):
         "GET /api/v1/orgs/{org_id}",
         "PATCH /api/v1/orgs/{org_id}",
         "GET /api/v1/figures",
+        "GET /api/v1/members",
+        "POST /api/v1/members",
+        "GET /api/v1/members/{member_id}",
+        "PATCH /api/v1/members/{member_id}",
+        "POST /api/v1/members/{member_id}/reveal",
+        "GET /api/v1/members/{member_id}/memberships",
+        "GET /api/v1/imports",
+        "POST /api/v1/imports",
+        "GET /api/v1/imports/{import_id}",
+        "GET /api/v1/imports/{import_id}/report",
     }
     for operation in operations:
         _run(operation, GenerationMode.POSITIVE, token=api_schema.test_token, ids=api_schema.test_ids)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints, WithJsonSchema
 
 from gefeng.core.pagination import MAX_PAGE_NUMBER
+from gefeng.members.models import Education, JobCategory, NewFormGroup, Political, SkillLevel, Status
 from gefeng.orgs.models import Industry, Kind, Ownership
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer, the type of every primary key here
@@ -82,7 +83,7 @@ def _one_of(values: list[str]) -> Any:
     return AfterValidator(check)
 
 
-def _choice(values: list[str]) -> Any:
+def choice(values: list[str]) -> Any:
     """One of `values` or "" (none, or clear it)."""
     allowed = ["", *values]
     return Annotated[str, Strict(), _one_of(allowed), WithJsonSchema({"type": "string", "enum": allowed})]
@@ -100,6 +101,19 @@ ShortText = Annotated[str, Strict(), StringConstraints(max_length=50, pattern=NO
 CodeText = Annotated[str, Strict(), StringConstraints(max_length=18, pattern=NO_NUL), _SAFE]
 AddressText = Annotated[str, Strict(), StringConstraints(max_length=200, pattern=NO_NUL), _SAFE]
 SearchText = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL), _SAFE]
-KindChoice = _choice(list(Kind.values))
-IndustryChoice = _choice(list(Industry.values))
-OwnershipChoice = _choice(list(Ownership.values))
+KindChoice = choice(list(Kind.values))
+IndustryChoice = choice(list(Industry.values))
+OwnershipChoice = choice(list(Ownership.values))
+CursorText = Annotated[str, StringConstraints(max_length=500, pattern=r"^[A-Za-z0-9_:\-]*$")]
+MemberNameText = Annotated[str, Strict(), StringConstraints(max_length=50, pattern=NO_NUL), _SAFE]
+IdNumberText = Annotated[str, Strict(), StringConstraints(max_length=30, pattern=NO_NUL), _SAFE]
+PhoneText = Annotated[str, Strict(), StringConstraints(max_length=20, pattern=NO_NUL), _SAFE]
+Text20 = Annotated[str, Strict(), StringConstraints(max_length=20, pattern=NO_NUL), _SAFE]
+Text30 = Annotated[str, Strict(), StringConstraints(max_length=30, pattern=NO_NUL), _SAFE]
+Text50 = Annotated[str, Strict(), StringConstraints(max_length=50, pattern=NO_NUL), _SAFE]
+PoliticalChoice = choice(list(Political.values))
+EducationChoice = choice(list(Education.values))
+JobChoice = choice(list(JobCategory.values))
+SkillChoice = choice(list(SkillLevel.values))
+GroupChoice = choice(list(NewFormGroup.values))
+StatusChoice = choice(list(Status.values))
