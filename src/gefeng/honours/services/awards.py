@@ -50,7 +50,11 @@ def award_save(
     quota: int,
     award: Award | None = None,
 ) -> Award:
-    """Add an award to a campaign, or change one (its kind, title and total quota)."""
+    """Add an award to a campaign, or change one (its kind, title and total quota).
+
+    Rule: the number of places (名额) of each award is set by the year's notice; it cannot fall below
+    what is already allocated, and a person's award (奖章) and a collective's (奖状, 工人先锋号) are told
+    apart by kind (《全国五一劳动奖评选表彰管理办法》, domain reference §7)."""
     actors.require(actor, campaign, "honours.manage")
     campaign = lock_campaign(campaign)
     _require_setup(campaign)
@@ -93,7 +97,10 @@ def award_save(
 @accepts_system
 @transaction.atomic
 def allocation_set(*, actor: Any, campaign: Campaign, award: Award, org: OrgNode, quota: int) -> Allocation | None:
-    """名额分配: give a town or a system (member unit) `quota` places of `award`; 0 removes it."""
+    """名额分配: give a town or a system (member unit) `quota` places of `award`; 0 removes it.
+
+    Rule: places go down level by level (逐级推荐, 《全国五一劳动奖评选表彰管理办法》), and what is
+    allocated never exceeds the award's quota of the year's notice."""
     actors.require(actor, campaign, "honours.manage")
     campaign = lock_campaign(campaign)
     _require_setup(campaign)
@@ -136,7 +143,12 @@ def allocation_set(*, actor: Any, campaign: Campaign, award: Award, org: OrgNode
 @accepts_system
 @transaction.atomic
 def rule_add(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> Rule:
-    """Add one eligibility rule (values from the year's notice)."""
+    """Add one eligibility rule (values from the year's notice).
+
+    The rules are data, never constants: each year's notice sets them (domain reference §7), e.g.
+    全国劳模 2015 企业一线职工 ≥ 57 %, 企业负责人 ≤ 20 %; 五一劳动奖章 2022/2024 产业工人 ≥ 35 %,
+    农民工 ≥ 10 %; 江苏省五一 already held → in principle not again (苏交传〔2023〕5号); 全国劳模 2025
+    须已获省部级荣誉; 宁波 县处级以上干部不得推荐. See `compliance` for how each is checked."""
     actors.require(actor, campaign, "honours.manage")
     campaign = lock_campaign(campaign)
     _require_setup(campaign)

@@ -56,6 +56,9 @@ CAMPAIGN_FIELDS = (
 
 
 def _clean_campaign(data: dict[str, Any]) -> dict[str, Any]:
+    """A campaign's own fields. Local numbers, from the year's notice: 公示天数 1–60 (default:
+    setting `HONOURS_NOTICE_DAYS`; no national text fixes it, domain reference §7) and the clearances
+    an enterprise leader must bring (default: setting `HONOURS_CLEARANCES`)."""
     out: dict[str, Any] = {}
     out["name"] = clean_text(data.get("name"), "name", "活动名称", max_length=120)
     out["issuer"] = clean_text(data.get("issuer"), "issuer", "授予单位", max_length=120)
@@ -171,7 +174,12 @@ def campaign_cancel(*, actor: Any, campaign: Campaign, reason: str) -> Campaign:
 @accepts_system
 @transaction.atomic
 def campaign_start_notice(*, actor: Any, campaign: Campaign, starts_on: dt.date) -> Campaign:
-    """Publish the shortlist (公示): every nomination must be decided at the county level first."""
+    """Publish the shortlist (公示): every nomination must be decided at the county level first.
+
+    Rule: the shortlist is made public before the decision (全国劳模评选 2025: 基层单位公示 → 初审 →
+    省级公示 → 复审 → 全国公示; domain reference §7). The 公示 publishes personal information
+    (个人信息保护法 §55–56): `selectors.public_rows` shows only award, name, unit and post. Its length
+    is the campaign's `notice_days` (setting `HONOURS_NOTICE_DAYS`, from the year's notice)."""
     actors.require(actor, campaign, "honours.manage")
     campaign = lock_campaign(campaign)
     if campaign.status not in (CampaignStatus.NOMINATING, CampaignStatus.REVIEWING):
@@ -199,7 +207,12 @@ def campaign_start_notice(*, actor: Any, campaign: Campaign, starts_on: dt.date)
 
 
 def approval_blockers(campaign: Campaign, *, today: dt.date) -> list[str]:
-    """Why the final approval cannot happen yet (other than the compliance rules)."""
+    """Why the final approval cannot happen yet (other than the compliance rules).
+
+    Rule: no decision before the 公示 has run its full `notice_days` (the day it starts counts:
+    5 days from 10 April end on 14 April) and every objection is settled — the 公示 exists so that
+    objections can change the outcome (domain reference §7; days: setting `HONOURS_NOTICE_DAYS`,
+    the year's notice)."""
     out: list[str] = []
     if campaign.status != CampaignStatus.NOTICE:
         out.append("只有公示中的活动可以批准表彰。")
@@ -234,7 +247,8 @@ def campaign_approve(
 ) -> list[Honour]:
     """The final decision: after the notice and its objections, write every shortlisted honour.
 
-    Refused while a quota or rule fails unless `override_reason` says why (recorded and audited).
+    Refused while a quota or rule fails unless `override_reason` says why (recorded and audited):
+    the quotas and shares are those of the year's notice (`compliance.evaluate`).
     An upward recommendation (向上推荐) writes no honour here: the higher body confers it, and
     the result is recorded in the register when it comes back.
     """

@@ -48,7 +48,10 @@ def _town_above(unit: OrgNode) -> OrgNode | None:
 
 
 def first_review_status(unit: OrgNode) -> str:
-    """Level by level: a unit under a town goes to the town first; towns and systems to the county."""
+    """Level by level: a unit under a town goes to the town first; towns and systems to the county.
+
+    Rule: nomination bottom-up, level by level (逐级推荐、逐级审核, 《全国五一劳动奖评选表彰管理办法》;
+    domain reference §7)."""
     return NominationStatus.TOWN if _town_above(unit) is not None else NominationStatus.COUNTY
 
 
@@ -79,7 +82,9 @@ def _clean_deeds(value: Any) -> str:
 
 
 def _quota_left(campaign: Campaign, award: Award, unit: OrgNode, *, exclude: int | None = None) -> str | None:
-    """Why one more live nomination of `award` from `unit` would break an allocation, or None."""
+    """Why one more live nomination of `award` from `unit` would break an allocation, or None.
+
+    Rule: a unit nominates within the places allocated to it (名额分配, the year's notice)."""
     live = Nomination.objects.filter(campaign=campaign, award=award, status__in=LIVE_STATUSES)
     if exclude is not None:
         live = live.exclude(pk=exclude)
@@ -206,7 +211,11 @@ def nomination_update(*, actor: Any, nomination: Nomination, data: dict[str, Any
 
 
 def missing_clearances(nomination: Nomination) -> list[str]:
-    """The clearances an enterprise leader still lacks (passed, with an evidence file)."""
+    """The clearances an enterprise leader still lacks (passed, with an evidence file).
+
+    Rule: an enterprise leader is nominated only with the opinions of the departments the notice
+    names (e.g. 工商、税务、审计、纪检、人社、安监、环保 in the 宁波 and 许昌 劳模 notices; domain
+    reference §7); which ones is the campaign's `required_clearances` (setting `HONOURS_CLEARANCES`)."""
     if not nomination.is_leader:
         return []
     have = {c.kind for c in nomination.clearances.all() if c.passed and any(True for _a in c.attachments.all())}
@@ -276,7 +285,10 @@ def review_perm(nomination: Nomination) -> str | None:
 def nomination_review(*, actor: Any, nomination: Nomination, action: str, comment: str = "") -> Nomination:
     """A decision at the nomination's current level: the town (honours.review) or the county
     (honours.manage). Approve moves it up (the county's approval shortlists it), return sends it
-    back to the unit to change, reject ends it. Return and reject need a comment."""
+    back to the unit to change, reject ends it. Return and reject need a comment.
+
+    Rule: 逐级审核 (《全国五一劳动奖评选表彰管理办法》); the county shortlists within the award's quota
+    of the year's notice."""
     nomination = lock_nomination(nomination)
     step = REVIEW_STEPS.get(str(nomination.status))
     if step is None:

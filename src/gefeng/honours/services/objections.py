@@ -50,8 +50,12 @@ def objection_record(
     contact: str = "",
     channel: str = "staff",
 ) -> Objection:
-    """Record an objection received during the notice (by letter, phone or in person; or, with
-    `actor=None` and channel "public", through the public page)."""
+    """Record an objection received during the notice (by letter, phone or in person; or, as the
+    system with channel "public", through the public page).
+
+    Rule: objections are taken while the 公示 runs (it is held so that anyone may object; domain
+    reference §7); the public page limits them per address and day (settings
+    `HONOURS_PUBLIC_OBJECTIONS_PER_HOUR`, `HONOURS_PUBLIC_OBJECTIONS_PER_DAY`)."""
     actors.require(actor, campaign, "honours.manage")
     campaign = lock_campaign(campaign)
     if campaign.status != CampaignStatus.NOTICE:
@@ -88,7 +92,10 @@ def objection_record(
 def objection_resolve(
     *, actor: Any, objection: Objection, status: str, resolution: str, on: dt.date | None = None
 ) -> Objection:
-    """Close an objection after checking: upheld removes the nominee from the shortlist."""
+    """Close an objection after checking: upheld removes the nominee from the shortlist.
+
+    Rule: an objection found true takes the nominee off the 公示 list before the decision (the
+    purpose of the 公示, domain reference §7)."""
     actors.require(actor, objection, "honours.manage")
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:

@@ -54,7 +54,8 @@ def honour_grant(
     """Write one honour to the register (荣誉记录).
 
     A person's honour hangs on their enterprise (or union) unless `org` is given; a collective's
-    on its own node. The same holder cannot receive the same title twice in one year.
+    on its own node. The same holder cannot receive the same title twice in one year, and a
+    certificate number is used once (local register rules of the county federation).
     """
     if kind not in HonourKind.values:
         raise ValidationError({"kind": ["荣誉类别不正确。"]})
@@ -120,6 +121,8 @@ def honour_grant(
 
 
 def certificate_number(campaign: Campaign, seq: int) -> str:
+    """Certificate number `<prefix><year>-<campaign>-<seq>`; the prefix is the county's (setting
+    `HONOURS_CERTIFICATE_PREFIX`, default PX for 沛县)."""
     prefix = str(getattr(settings, "HONOURS_CERTIFICATE_PREFIX", "PX"))
     return f"{prefix}{campaign.year}-{campaign.pk:03d}-{seq:04d}"
 
