@@ -82,10 +82,14 @@ def objection_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _public_limit() -> int:
+    """Objections one address may lodge on the public page per hour (setting
+    `HONOURS_PUBLIC_OBJECTIONS_PER_HOUR`, a local limit against flooding)."""
     return int(getattr(settings, "HONOURS_PUBLIC_OBJECTIONS_PER_HOUR", 5))
 
 
 def _public_cap() -> int:
+    """Objections a campaign takes on the public page per day (setting
+    `HONOURS_PUBLIC_OBJECTIONS_PER_DAY`); beyond it, by letter or phone."""
     return int(getattr(settings, "HONOURS_PUBLIC_OBJECTIONS_PER_DAY", 200))
 
 
