@@ -62,13 +62,14 @@ def test_eligibility_and_amounts(tree, kinds, model_factory):
 
 
 def test_highest_level_decides_and_revoked_or_other_honours_do_not_count(tree, kinds, model_factory):
+    from gefeng.core.actors import SYSTEM
     from gefeng.honours import services as honour_services
 
     both = model_factory(name="甲两级")
     honour(both.person, level="city", year=2015)
     revoked = model_factory(name="乙撤销")
     honour_services.honour_revoke(
-        actor=None, honour=revoked.person.honours.get(), on=dt.date(2019, 6, 1), reason="违纪"
+        actor=SYSTEM, honour=revoked.person.honours.get(), on=dt.date(2019, 6, 1), reason="违纪"
     )
     civil = person(tree.xinge_union, name="丙文明")
     honour(civil, kind="civilized_worker", title="沛县文明职工", year=2012)

@@ -22,8 +22,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _grant(person, *, year, kind="labour_model", title="沛县劳动模范"):
+    from gefeng.core.actors import SYSTEM
+
     return honour_services.honour_grant(
-        actor=None, person=person, kind=kind, title=title, level="county", year=year, issuer="沛县"
+        actor=SYSTEM, person=person, kind=kind, title=title, level="county", year=year, issuer="沛县"
     )
 
 

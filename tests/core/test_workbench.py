@@ -155,6 +155,7 @@ def test_supervision_items(personas, tree, live_plan):
 
 
 def test_honours_items(personas, tree, settings, tmp_path):
+    from gefeng.core.actors import SYSTEM
     from gefeng.honours import services
     from gefeng.honours.models import Campaign, Objection
     from tests.honours.conftest import join, nominate, open_campaign
@@ -163,14 +164,14 @@ def test_honours_items(personas, tree, settings, tmp_path):
     p = personas
     campaign, award = open_campaign(tree)
     n = nominate(campaign, award, tree.xinge, person=join(tree.xinge_union, "张卫东"))
-    services.nomination_submit(actor=None, nomination=n, comment="同意推荐")
+    services.nomination_submit(actor=SYSTEM, nomination=n, comment="同意推荐")
     assert count("honours.review", p["town"]) == 1
     assert count("honours.review", p["county"]) == 1  # the county may decide the town step too
     assert count("honours.review", p["outsider"]) is None
     assert count("honours.review", p["chair"]) is None
     assert f"/honours/{campaign.pk}/nominations/?status=town" == workbench.get("honours.review").url(p["town"])
     n.refresh_from_db()
-    services.nomination_review(actor=None, nomination=n, action="return", comment="请补充材料")
+    services.nomination_review(actor=SYSTEM, nomination=n, action="return", comment="请补充材料")
     assert count("honours.returned", p["chair"]) == 1
     assert count("honours.returned", p["outsider"]) == 0
     assert count("honours.review", p["town"]) == 0

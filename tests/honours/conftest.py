@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.validators import id_check_char
 
 TODAY = dt.date.today()
@@ -71,11 +72,11 @@ def new_campaign(
     from gefeng.honours import services
 
     campaign = services.campaign_create(
-        actor=None,
+        actor=SYSTEM,
         org=tree.county,
         data={"name": name, "issuer": "沛县人民政府", "year": TODAY.year, "notice_days": 5} | data,
     )
-    award = services.award_save(actor=None, campaign=campaign, kind=kind, title=f"沛县{name[-4:]}", quota=quota)
+    award = services.award_save(actor=SYSTEM, campaign=campaign, kind=kind, title=f"沛县{name[-4:]}", quota=quota)
     return campaign, award
 
 
@@ -83,7 +84,7 @@ def open_campaign(tree: Any, **kw: Any):
     from gefeng.honours import services
 
     campaign, award = new_campaign(tree, **kw)
-    campaign = services.campaign_open(actor=None, campaign=campaign)
+    campaign = services.campaign_open(actor=SYSTEM, campaign=campaign)
     return campaign, award
 
 
@@ -91,7 +92,7 @@ def nominate(campaign: Any, award: Any, unit: Any, person: Any = None, collectiv
     from gefeng.honours import services
 
     return services.nomination_create(
-        actor=None,
+        actor=SYSTEM,
         campaign=campaign,
         award=award,
         unit=unit,
@@ -105,10 +106,10 @@ def shortlist(nomination: Any):
     """Submit and approve at every level: the nomination ends up 已入围."""
     from gefeng.honours import services
 
-    n = services.nomination_submit(actor=None, nomination=nomination, comment="同意推荐")
+    n = services.nomination_submit(actor=SYSTEM, nomination=nomination, comment="同意推荐")
     if n.status == "town":
-        n = services.nomination_review(actor=None, nomination=n, action="approve", comment="同意")
-    return services.nomination_review(actor=None, nomination=n, action="approve", comment="同意")
+        n = services.nomination_review(actor=SYSTEM, nomination=n, action="approve", comment="同意")
+    return services.nomination_review(actor=SYSTEM, nomination=n, action="approve", comment="同意")
 
 
 @dataclass
@@ -134,23 +135,23 @@ def build_world(tree: Any) -> World:
     if cached is not None:
         return cached
     c1, a1 = open_campaign(tree, name="沛县劳动模范评选")
-    rule = services.rule_add(actor=None, campaign=c1, data={"kind": "min_share", "trait": "frontline", "percent": 60})
+    rule = services.rule_add(actor=SYSTEM, campaign=c1, data={"kind": "min_share", "trait": "frontline", "percent": 60})
     hh = join(tree.henghui_union, "王恒辉")
     n1 = nominate(c1, a1, tree.henghui, hh)
-    att = services.attachment_add(actor=None, nomination=n1, upload=png())
-    n1 = services.nomination_submit(actor=None, nomination=n1)
+    att = services.attachment_add(actor=SYSTEM, nomination=n1, upload=png())
+    n1 = services.nomination_submit(actor=SYSTEM, nomination=n1)
     # A campaign in notice with 新格灌溉's nominee only, and one open objection.
     c2, a2 = open_campaign(tree, name="沛县工匠评选", kind="craftsman", quota=5)
     xg = join(tree.xinge_union, "李新格")
     n2 = shortlist(nominate(c2, a2, tree.xinge, xg))
-    c2 = services.campaign_start_notice(actor=None, campaign=c2, starts_on=TODAY)
-    obj = services.objection_record(actor=None, campaign=c2, content="反映事迹材料有夸大。", received_on=TODAY)
+    c2 = services.campaign_start_notice(actor=SYSTEM, campaign=c2, starts_on=TODAY)
+    obj = services.objection_record(actor=SYSTEM, campaign=c2, content="反映事迹材料有夸大。", received_on=TODAY)
     # A decided campaign with an honour held by the outsider's member.
     c3, _a3 = new_campaign(tree, name="沛县文明职工评选", kind="civilized_worker")
     Campaign.objects.filter(pk=c3.pk).update(status="decided", decided_on=TODAY)
     c3.refresh_from_db()
     honour = services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=hh,
         kind="civilized_worker",
         title="沛县文明职工",
@@ -168,7 +169,15 @@ def build_world(tree: Any) -> World:
 
 @pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
+    """Files of each test in its own folder: DATA_DIR and the default storage (DATA_DIR/media)."""
     settings.DATA_DIR = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
 
 
 @pytest.fixture

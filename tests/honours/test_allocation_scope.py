@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from gefeng.core.actors import SYSTEM
 from gefeng.honours import selectors, services
 from tests.honours.conftest import open_campaign
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def allocated(tree):
     campaign, award = open_campaign(tree)
     for org, quota in ((tree.longgu, 2), (tree.yangtun, 3), (tree.hrss, 1)):
-        services.allocation_set(actor=None, campaign=campaign, award=award, org=org, quota=quota)
+        services.allocation_set(actor=SYSTEM, campaign=campaign, award=award, org=org, quota=quota)
     return campaign
 
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from gefeng.core.actors import SYSTEM
 from gefeng.honours import compliance, services
 from gefeng.honours.models import Nomination, Rule, RuleKind, Trait
 from tests.honours.conftest import join, nominate, open_campaign, shortlist
@@ -105,7 +107,7 @@ def test_every_ratio_rule_live_on_a_campaign(tree):
         (Trait.FEMALE, 50, RuleKind.MIN_SHARE),
         (Trait.NON_PUBLIC, 35, RuleKind.MIN_SHARE),
     ):
-        services.rule_add(actor=None, campaign=campaign, data={"kind": kind, "trait": trait, "percent": percent})
+        services.rule_add(actor=SYSTEM, campaign=campaign, data={"kind": kind, "trait": trait, "percent": percent})
     people = [
         join(tree.xinge_union, "甲一", job="一线工人", sex="女", migrant=True),
         join(tree.xinge_union, "乙二", job="管理人员", sex="男"),
@@ -129,12 +131,12 @@ def test_every_ratio_rule_live_on_a_campaign(tree):
 
 def test_quota_and_allocation_lines(tree):
     campaign, award = open_campaign(tree, quota=3)
-    services.allocation_set(actor=None, campaign=campaign, award=award, org=tree.longgu, quota=1)
+    services.allocation_set(actor=SYSTEM, campaign=campaign, award=award, org=tree.longgu, quota=1)
     a = shortlist(nominate(campaign, award, tree.xinge, join(tree.xinge_union, "张甲")))
     assert a.status == "shortlisted"
     b = nominate(campaign, award, tree.xinge, join(tree.xinge_union, "张乙"))
-    with pytest.raises(services.ValidationError, match="龙固镇“沛县模范评选”名额 1 个已用完"):
-        services.nomination_submit(actor=None, nomination=b)
+    with pytest.raises(ValidationError, match="龙固镇“沛县模范评选”名额 1 个已用完"):
+        services.nomination_submit(actor=SYSTEM, nomination=b)
     report = compliance.evaluate(campaign, [a])
     lines = {line.kind: line for line in report.lines}
     assert lines["allocation"].text == "龙固镇 · 沛县模范评选：1 / 分配 1"
@@ -145,16 +147,16 @@ def test_quota_and_allocation_lines(tree):
 
 def test_per_person_rules(tree):
     campaign, award = open_campaign(tree)
-    services.rule_add(actor=None, campaign=campaign, data={"kind": RuleKind.NO_REPEAT, "years": 5})
+    services.rule_add(actor=SYSTEM, campaign=campaign, data={"kind": RuleKind.NO_REPEAT, "years": 5})
     services.rule_add(
-        actor=None,
+        actor=SYSTEM,
         campaign=campaign,
         data={"kind": RuleKind.REQUIRED_PRIOR, "prior_kind": "civilized_worker", "prior_level": "county"},
     )
-    services.rule_add(actor=None, campaign=campaign, data={"kind": RuleKind.EXCLUDE, "trait": Trait.OFFICIAL})
+    services.rule_add(actor=SYSTEM, campaign=campaign, data={"kind": RuleKind.EXCLUDE, "trait": Trait.OFFICIAL})
     old = join(tree.xinge_union, "老模范")
     services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=old,
         kind="labour_model",
         title="沛县劳动模范",
@@ -162,13 +164,13 @@ def test_per_person_rules(tree):
         year=campaign.year - 2,
         issuer="沛县人民政府",
     )
-    with pytest.raises(services.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         nominate(campaign, award, tree.xinge, old)
     text = " ".join(exc.value.messages)
     assert "5 年内不重复授予" in text and "未获得县级及以上“文明职工”" in text
     fresh = join(tree.xinge_union, "新人")
     services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=fresh,
         kind="civilized_worker",
         title="沛县文明职工",
@@ -178,12 +180,12 @@ def test_per_person_rules(tree):
     )
     n = nominate(campaign, award, tree.xinge, fresh)
     assert n.status == "draft"
-    with pytest.raises(services.ValidationError, match="党政机关干部，按规定不得推荐"):
-        services.nomination_update(actor=None, nomination=n, data={"is_official": True})
+    with pytest.raises(ValidationError, match="党政机关干部，按规定不得推荐"):
+        services.nomination_update(actor=SYSTEM, nomination=n, data={"is_official": True})
     # A repeat long ago is fine.
     older = join(tree.xinge_union, "早年模范")
     for kind, year in (("labour_model", campaign.year - 6), ("civilized_worker", campaign.year - 6)):
         services.honour_grant(
-            actor=None, person=older, kind=kind, title=f"沛县{kind}", level="county", year=year, issuer="沛县"
+            actor=SYSTEM, person=older, kind=kind, title=f"沛县{kind}", level="county", year=year, issuer="沛县"
         )
     assert nominate(campaign, award, tree.xinge, older).pk

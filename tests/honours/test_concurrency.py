@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from gefeng.core.actors import SYSTEM
 from gefeng.honours import services
 from gefeng.honours.models import Honour
 from tests.honours.conftest import TODAY, join, nominate, open_campaign, shortlist
@@ -21,7 +22,7 @@ def test_concurrent_approvals_write_the_honours_once(tree, personas):
     campaign, award = open_campaign(tree)
     for name in ("并发甲", "并发乙"):
         shortlist(nominate(campaign, award, tree.xinge, join(tree.xinge_union, name)))
-    campaign = services.campaign_start_notice(actor=None, campaign=campaign, starts_on=TODAY - dt.timedelta(days=9))
+    campaign = services.campaign_start_notice(actor=SYSTEM, campaign=campaign, starts_on=TODAY - dt.timedelta(days=9))
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

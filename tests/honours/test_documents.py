@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.validators import id_check_char
 from gefeng.honours import documents, services
 from gefeng.honours.models import Objection
@@ -34,7 +35,7 @@ def notice(tree):
     )
     shortlist(nominate(campaign, award, tree.xinge, person, post="数控车工"))
     shortlist(nominate(campaign, award, tree.xinge, join(tree.xinge_union, "吴第二"), post="质检员"))
-    return services.campaign_start_notice(actor=None, campaign=campaign, starts_on=TODAY)
+    return services.campaign_start_notice(actor=SYSTEM, campaign=campaign, starts_on=TODAY)
 
 
 def test_notice_docx(notice, docx_text):
@@ -108,7 +109,7 @@ def test_certificates_pdf_embeds_a_cjk_font_and_the_names(tree):
     b = join(tree.xinge_union, "司马荣誉")
     honours = [
         services.honour_grant(
-            actor=None,
+            actor=SYSTEM,
             person=p,
             kind="labour_model",
             title="沛县劳动模范",
@@ -122,7 +123,7 @@ def test_certificates_pdf_embeds_a_cjk_font_and_the_names(tree):
     ]
     honours.append(
         services.honour_grant(
-            actor=None,
+            actor=SYSTEM,
             org=tree.xinge_team,
             kind="model_post",
             title="沛县五一文明示范岗",
@@ -151,7 +152,7 @@ def test_certificates_pdf_embeds_a_cjk_font_and_the_names(tree):
 
 def test_no_cjk_font_is_refused_not_tofu(tree, settings, monkeypatch):
     h = services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=join(tree.xinge_union, "无字体"),
         kind="labour_model",
         title="沛县劳动模范",

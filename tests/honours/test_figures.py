@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gefeng.core import figures
+from gefeng.core.actors import SYSTEM
 from gefeng.honours import services
 from gefeng.honours.models import Nomination
 from tests.honours.conftest import TODAY, join, nominate, open_campaign
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _grant(person=None, org=None, kind="labour_model", year=2020, level="county", title="沛县劳动模范"):
     return services.honour_grant(
-        actor=None, person=person, org=org, kind=kind, title=title, level=level, year=year, issuer="沛县"
+        actor=SYSTEM, person=person, org=org, kind=kind, title=title, level=level, year=year, issuer="沛县"
     )
 
 
@@ -44,7 +45,7 @@ def test_frontline_share_uses_the_category_recorded_at_nomination(tree):
     person = join(tree.xinge_union, "后升职", job="一线工人")
     n = nominate(campaign, award, tree.xinge, person)
     services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=person,
         kind="labour_model",
         title="沛县劳动模范",

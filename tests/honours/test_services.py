@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.honours import services
 from gefeng.honours.models import Campaign, Honour, Nomination, ReviewStep
-from tests.honours.conftest import TODAY, join, new_campaign, nominate, open_campaign, png, shortlist
+from tests.honours.conftest import PNG, TODAY, join, new_campaign, nominate, open_campaign, png, shortlist
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_campaign_validation(tree, personas):
 
 def test_notice_days_default_is_a_setting(tree, settings):
     settings.HONOURS_NOTICE_DAYS = 10
-    c = services.campaign_create(actor=None, org=tree.county, data={"name": "评", "issuer": "x", "year": 2020})
+    c = services.campaign_create(actor=SYSTEM, org=tree.county, data={"name": "评", "issuer": "x", "year": 2020})
     assert c.notice_days == 10
 
 
@@ -88,7 +89,7 @@ def test_rules_validate(tree):
         ({"kind": "bogus"}, "kind"),
     ):
         with pytest.raises(ValidationError) as exc:
-            services.rule_add(actor=None, campaign=campaign, data=data)
+            services.rule_add(actor=SYSTEM, campaign=campaign, data=data)
         assert field in exc.value.message_dict, data
 
 
@@ -138,7 +139,7 @@ def test_review_level_by_level(tree, personas):
 def test_reject_ends_and_frees_the_person(tree, personas):
     campaign, award = open_campaign(tree)
     member = join(tree.xinge_union, "被否决")
-    n = services.nomination_submit(actor=None, nomination=nominate(campaign, award, tree.xinge, member))
+    n = services.nomination_submit(actor=SYSTEM, nomination=nominate(campaign, award, tree.xinge, member))
     with pytest.raises(ValidationError, match="已在本活动中被推荐"):
         nominate(campaign, award, tree.xinge, member)
     n = services.nomination_review(actor=personas["town"], nomination=n, action="reject", comment="不符合条件")
@@ -240,19 +241,51 @@ def test_uploads_are_checked_by_content_and_size(tree, settings):
     n = nominate(campaign, award, tree.xinge, join(tree.xinge_union, "传材料"))
     fake = SimpleUploadedFile("事迹.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf")
     with pytest.raises(ValidationError, match="按文件内容判断"):
-        services.attachment_add(actor=None, nomination=n, upload=fake)
+        services.attachment_add(actor=SYSTEM, nomination=n, upload=fake)
     settings.HONOURS_UPLOAD_MAX_MB = 1
     big = SimpleUploadedFile("大.png", b"\x89PNG\r\n\x1a\n" + b"0" * (1024 * 1024 + 1), content_type="image/png")
-    with pytest.raises(ValidationError, match="文件过大"):
-        services.attachment_add(actor=None, nomination=n, upload=big)
+    with pytest.raises(ValidationError, match="超过 1 MB"):
+        services.attachment_add(actor=SYSTEM, nomination=n, upload=big)
     with pytest.raises(ValidationError, match="请选择文件"):
-        services.attachment_add(actor=None, nomination=n, upload=None)
-    a = services.attachment_add(actor=None, nomination=n, upload=png("../../etc/事迹.png"))
+        services.attachment_add(actor=SYSTEM, nomination=n, upload=None)
+    a = services.attachment_add(actor=SYSTEM, nomination=n, upload=png("../../etc/事迹.png"))
     assert a.filename == "事迹.png" and a.content_type == "image/png"
-    stored = services.attachment_path(a)
-    assert stored.is_file() and stored.parent == settings.DATA_DIR / "honours"
-    assert oct(stored.stat().st_mode)[-3:] == "600"
-    assert list((settings.DATA_DIR / "honours").iterdir()) == [stored]  # the refused files left nothing
+    media = settings.DATA_DIR / "media" / "honours"
+    assert a.stored.startswith("honours/") and (settings.DATA_DIR / "media" / a.stored).is_file()
+    assert list(media.iterdir()) == [settings.DATA_DIR / "media" / a.stored]  # the refused files left nothing
+    with services.attachment_open(a) as handle:
+        assert handle.read() == PNG
+
+
+def test_a_word_file_is_accepted_by_its_content_and_a_renamed_zip_is_not(tree):
+    import io
+    import zipfile
+
+    campaign, award = open_campaign(tree)
+    n = nominate(campaign, award, tree.xinge, join(tree.xinge_union, "传文档"))
+
+    def package(*parts: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for part in parts:
+                z.writestr(part, "<x/>")
+        return out.getvalue()
+
+    docx = package("[Content_Types].xml", "word/document.xml")
+    a = services.attachment_add(actor=SYSTEM, nomination=n, upload=SimpleUploadedFile("事迹.docx", docx))
+    assert a.content_type.endswith("wordprocessingml.document")
+    with pytest.raises(ValidationError, match="按文件内容判断"):
+        services.attachment_add(actor=SYSTEM, nomination=n, upload=SimpleUploadedFile("事迹.docx", package("a.txt")))
+
+
+def test_deleting_an_attachment_removes_its_file_after_the_commit(tree, settings, django_capture_on_commit_callbacks):
+    campaign, award = open_campaign(tree)
+    n = nominate(campaign, award, tree.xinge, join(tree.xinge_union, "删材料"))
+    a = services.attachment_add(actor=SYSTEM, nomination=n, upload=png())
+    path = settings.DATA_DIR / "media" / a.stored
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_delete(actor=SYSTEM, attachment=a)
+    assert not path.exists() and not n.attachments.exists()
 
 
 def _in_notice(tree, *, starts_on=TODAY, **kw):
@@ -262,14 +295,14 @@ def _in_notice(tree, *, starts_on=TODAY, **kw):
         for i, job in enumerate(["一线工人", "技术人员", "管理人员"])
     ]
     nominations = [shortlist(nominate(campaign, award, tree.xinge, p)) for p in people]
-    campaign = services.campaign_start_notice(actor=None, campaign=campaign, starts_on=starts_on)
+    campaign = services.campaign_start_notice(actor=SYSTEM, campaign=campaign, starts_on=starts_on)
     return campaign, award, nominations
 
 
 def test_notice_needs_every_nomination_decided(tree, personas):
     campaign, award = open_campaign(tree)
     services.nomination_submit(
-        actor=None, nomination=nominate(campaign, award, tree.xinge, join(tree.xinge_union, "待审"))
+        actor=SYSTEM, nomination=nominate(campaign, award, tree.xinge, join(tree.xinge_union, "待审"))
     )
     with pytest.raises(ValidationError, match="还有 1 份推荐未审核完毕"):
         services.campaign_start_notice(actor=personas["county"], campaign=campaign, starts_on=TODAY)
@@ -330,7 +363,7 @@ def test_approval_refused_while_a_rule_fails_unless_overridden(tree, personas):
     county = personas["county"]
     campaign, _award, _n = _in_notice(tree, starts_on=TODAY - dt.timedelta(days=10))
     Campaign.objects.filter(pk=campaign.pk).update(status="reviewing")  # rules may change only before the notice
-    services.rule_add(actor=None, campaign=campaign, data={"kind": "min_share", "trait": "frontline", "percent": 80})
+    services.rule_add(actor=SYSTEM, campaign=campaign, data={"kind": "min_share", "trait": "frontline", "percent": 80})
     Campaign.objects.filter(pk=campaign.pk).update(status="notice")
     campaign.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
@@ -363,10 +396,10 @@ def test_objections_only_during_the_notice(tree, personas):
         )
     notice, _a, _n = _in_notice(tree, name="另一评选")
     with pytest.raises(ValidationError, match="不少于 5 个字"):
-        services.objection_record(actor=None, campaign=notice, content="差", received_on=TODAY)
+        services.objection_record(actor=SYSTEM, campaign=notice, content="差", received_on=TODAY)
     with pytest.raises(ValidationError, match="不在本次公示名单"):
         services.objection_record(
-            actor=None,
+            actor=SYSTEM,
             campaign=notice,
             content="与本活动无关的人选",
             received_on=TODAY,
@@ -461,14 +494,14 @@ def test_close_and_cancel(tree, personas):
     campaign, award = open_campaign(tree)
     draft = nominate(campaign, award, tree.xinge, join(tree.xinge_union, "晚提交"))
     submitted = services.nomination_submit(
-        actor=None, nomination=nominate(campaign, award, tree.xinge, join(tree.xinge_union, "早提交"))
+        actor=SYSTEM, nomination=nominate(campaign, award, tree.xinge, join(tree.xinge_union, "早提交"))
     )
     with pytest.raises(PermissionDenied):
         services.campaign_close(actor=personas["town"], campaign=campaign)
     campaign = services.campaign_close(actor=county, campaign=campaign)
     assert campaign.status == "reviewing"
     with pytest.raises(ValidationError, match="不接受推荐"):
-        services.nomination_submit(actor=None, nomination=draft)
+        services.nomination_submit(actor=SYSTEM, nomination=draft)
     assert services.nomination_review(actor=personas["town"], nomination=submitted, action="approve").status == "county"
     with pytest.raises(ValidationError, match="撤销原因"):
         services.campaign_cancel(actor=county, campaign=campaign, reason=" ")

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from gefeng.core.actors import SYSTEM
 from gefeng.honours import services
 from gefeng.honours.models import Allocation, Award, Campaign, Honour, Nomination, Rule
 from tests.honours.conftest import TODAY, join, nominate, open_campaign, png
@@ -153,7 +154,7 @@ def test_scope_per_persona(world, tree, personas, login_as):
 def test_worker_sees_only_own_honours(world, tree, personas, login_as):
     me = join(tree.xinge_union, "孙职工", user=personas["worker"])
     services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=me,
         kind="civilized_worker",
         title="沛县文明职工",

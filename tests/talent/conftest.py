@@ -46,6 +46,7 @@ def person(union: Any, *, name: str = "王劳模", job: str = "一线工人", bi
 
 
 def honour(member: Any, *, level: str = "county", year: int = 2010, kind: str = "labour_model", **extra: Any):
+    from gefeng.core.actors import SYSTEM
     from gefeng.honours import services
 
     titles = {
@@ -55,7 +56,7 @@ def honour(member: Any, *, level: str = "county", year: int = 2010, kind: str = 
         "national": "全国劳动模范",
     }
     return services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         person=member,
         kind=kind,
         title=extra.pop("title", titles[level] if kind == "labour_model" else "沛县文明职工"),

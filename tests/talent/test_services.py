@@ -41,21 +41,23 @@ def test_an_honour_makes_a_profile_and_the_highest_level_wins(tree):
 
 
 def test_revoking_the_only_title_clears_the_category_but_keeps_the_profile(tree):
+    from gefeng.core.actors import SYSTEM
     from gefeng.honours import services as honour_services
 
     member = person(tree.xinge_union)
     granted = honour(member)
-    honour_services.honour_revoke(actor=None, honour=granted, on=dt.date(2020, 6, 1), reason="违纪")
+    honour_services.honour_revoke(actor=SYSTEM, honour=granted, on=dt.date(2020, 6, 1), reason="违纪")
     profile = TalentProfile.objects.get(person=member)
     assert (profile.labour_model, profile.top_level, profile.honour_count) == (False, "", 0)
     assert _codes(profile) == set()
 
 
 def test_a_collective_honour_makes_no_profile(tree):
+    from gefeng.core.actors import SYSTEM
     from gefeng.honours import services as honour_services
 
     honour_services.honour_grant(
-        actor=None,
+        actor=SYSTEM,
         org=tree.xinge,
         kind="advanced_collective",
         title="沛县先进集体",

@@ -8,6 +8,11 @@ to its threshold: the least x ≥ 0 with (k + x) / (n + x) ≥ p, that is x = �
 When the total is fixed by the quota, replacing y = ⌈p·n − k⌉ nominees does it too; both are
 shown. For a maximum share the least number to remove is ⌈(k − p·n) / (1 − p)⌉ and the least
 number to replace ⌈k − p·n⌉.
+
+Sources of the rules (`docs/rules/honours.md`): the quotas, shares, exclusions, repeat limits and
+required prior honours are set by each year's notice (全国劳模 2015/2025 rules, 五一劳动奖 notices of
+2022/2024 under 《全国五一劳动奖评选表彰管理办法》, 苏交传〔2023〕5号, local 劳模 notices; see the domain
+reference §7). They are campaign data (`Rule`, `Award.quota`, `Allocation`), never constants here.
 """
 
 from __future__ import annotations
@@ -50,6 +55,11 @@ TRAIT_SHORT: dict[str, str] = {
 
 
 def has_trait(nomination: Nomination, trait: str) -> bool:
+    """Whether a nominee counts towards a share rule's trait.
+
+    一线职工 are front-line workers and technicians (一线工人、技术人员): the 全国劳模 2015 rules count
+    企业一线职工 and the 五一劳动奖章 2022/2024 notices 一线职工和专业技术人员 (domain reference §7).
+    企业负责人 and 党政机关干部 are ticked by the nominating unit; 农民工 and sex come from the registry."""
     if trait == Trait.FRONTLINE:
         return nomination.job_category in ("一线工人", "技术人员")
     if trait == Trait.LEADER:
@@ -66,6 +76,8 @@ def has_trait(nomination: Nomination, trait: str) -> bool:
 
 
 def is_non_public(node: OrgNode | None) -> bool:
+    """非公有制经济组织 (private, foreign, HK/Macao/Taiwan, individual ownership): the 五一劳动奖 notices
+    ask ≥ 35 % of 奖状、奖章、工人先锋号 for non-public enterprises (2022, 2024; domain reference §7)."""
     return node is not None and node.ownership in NON_PUBLIC_OWNERSHIP
 
 
@@ -135,6 +147,11 @@ class Report:
 
 
 def share_line(rule: Rule, nominees: Sequence[Nomination], scope_label: str) -> Line:
+    """A minimum or maximum share of one trait among the individual nominees.
+
+    Rule: the year's notice (domain reference §7): e.g. 全国劳模 2015 企业一线职工 ≥ 57 %,
+    企业负责人 ≤ 20 %, 农民工 ≥ 25 %; 五一劳动奖章 2022/2024 产业工人 ≥ 35 %, 农民工 ≥ 10 %; 厦门
+    女职工 ≥ 20 %. The threshold is the campaign's rule, never a constant."""
     label = TRAIT_SHORT.get(rule.trait, rule.trait)
     n = len(nominees)
     k = sum(1 for x in nominees if has_trait(x, rule.trait))
@@ -182,7 +199,12 @@ def nominee_problems(
     campaign: Campaign,
     honours: dict[int, list[Honour]],
 ) -> str | None:
-    """Why one nominee breaks a per-person rule (no repeat, required prior honour, exclusion), or None."""
+    """Why one nominee breaks a per-person rule (no repeat, required prior honour, exclusion), or None.
+
+    Rules (domain reference §7): no repeat within `years` — holders of the 江苏省五一劳动奖章 are in
+    principle not awarded again (苏交传〔2023〕5号); required prior honour — 全国劳模 2025 nominees
+    must already hold a provincial or ministerial honour; exclusion — e.g. 宁波 excludes cadres at
+    县处级 and above. Values come from the campaign's rules (the year's notice)."""
     if rule.kind == RuleKind.EXCLUDE:
         if has_trait(nomination, rule.trait):
             return f"{nomination.name}：属于{Trait(rule.trait).label}，按规定不得推荐"
@@ -243,6 +265,9 @@ def evaluate(
 ) -> Report:
     """Every quota and rule of `campaign` over `nominees` (nominations with `unit` loaded).
 
+    Quotas: each award's places and each allocation's (名额, 名额分配: the year's notice); rules:
+    `share_line` and `nominee_problems`.
+
     `allocations`: the allocation lines to report (a reader's, from `selectors.allocations`);
     None reports every allocation of the campaign (approval, which sees the whole shortlist)."""
     awards = {a.pk: a for a in campaign.awards.all()}
@@ -285,7 +310,8 @@ def rule_label(rule: Rule) -> str:
 
 
 def person_rule_errors(campaign: Campaign, award: Award, nomination: Nomination) -> list[str]:
-    """Per-person rules that refuse a nomination outright (exclusions, repeats, prior honours)."""
+    """Per-person rules that refuse a nomination outright (exclusions, repeats, prior honours):
+    `nominee_problems`, for the campaign's rules of the year's notice."""
     rules = campaign.rules.filter(Q(award__isnull=True) | Q(award=award)).exclude(
         kind__in=[RuleKind.MIN_SHARE, RuleKind.MAX_SHARE]
     )

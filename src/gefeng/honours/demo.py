@@ -26,6 +26,7 @@ from gefeng.core import pii
 from gefeng.core.people import PersonFactory
 from gefeng.honours import services
 from gefeng.honours.models import (
+    COLLECTIVE_KINDS,
     Allocation,
     Attachment,
     Award,
@@ -191,7 +192,7 @@ def _decided_campaign(
     )
     out = {}
     for order, (kind, title, quota) in enumerate(awards, start=1):
-        subject = Subject.COLLECTIVE if kind in services.COLLECTIVE_KINDS else Subject.PERSON
+        subject = Subject.COLLECTIVE if kind in COLLECTIVE_KINDS else Subject.PERSON
         out[kind] = Award.objects.create(
             campaign=campaign, kind=kind, title=title, quota=quota, subject=subject, order=order
         )

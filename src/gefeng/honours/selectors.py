@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from gefeng.core import scope
+from gefeng.core import actors, scope
 from gefeng.honours.compliance import Report, evaluate, person_rule_errors
 from gefeng.honours.models import (
     LIVE_STATUSES,
@@ -152,9 +152,9 @@ def nominable_people(actor: Any, unit: OrgNode) -> QuerySet[Member]:
     """Members of unions under `unit` whom the actor may put forward: rows it sees in the
     registry (members.view) and may nominate (honours.nominate) in its own scope. A unit being
     the actor's does not open the registry below it: a 本级 liaison without members.view reaches
-    nobody. `actor` None is the server console."""
+    nobody. The system (inside a service that accepts it) reaches everyone under `unit`."""
     qs = Member.objects.filter(scope.subtree_q("union__", unit.path))
-    if actor is None:
+    if actors.is_system(actor):
         return qs
     return scope.permitted(actor, scope.visible(actor, qs), "honours.nominate")
 
@@ -162,7 +162,7 @@ def nominable_people(actor: Any, unit: OrgNode) -> QuerySet[Member]:
 def nominable_collectives(actor: Any, unit: OrgNode) -> QuerySet[OrgNode]:
     """Enterprises, unions and teams at or under `unit` that the actor sees and may nominate."""
     qs = OrgNode.objects.filter(scope.subtree_q("", unit.path), kind__in=COLLECTIVE_KINDS)
-    if actor is None:
+    if actors.is_system(actor):
         return qs
     return scope.permitted(actor, scope.visible(actor, qs), "honours.nominate")
 
