@@ -151,6 +151,7 @@ register(
     "选树表彰",
     {
         "honours.campaign.created": _("新建评选活动"),
+        "honours.honour.exported": _("导出荣誉记录"),
         "honours.campaign.updated": _("修改评选活动"),
         "honours.campaign.approved": _("批准评选方案"),
         "honours.campaign.opened": _("开始推荐"),

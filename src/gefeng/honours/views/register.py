@@ -101,7 +101,17 @@ def honour_export(request: AuthedRequest) -> Any:
                 f"已撤销（{h.revoked_on}）" if h.revoked_on else "有效",
             )
 
-    return exports.stream_xlsx("荣誉记录.xlsx", EXPORT_HEADERS, rows(), sheet_name="荣誉记录")
+    return exports.download(
+        actor=user,
+        action="honours.honour.exported",
+        object_type="honours.honour",
+        object_repr="荣誉记录",
+        filename="荣誉记录",
+        headers=EXPORT_HEADERS,
+        rows=rows(),
+        sheet_name="荣誉记录",
+        changes={"filters": {k: v for k, v in request.GET.items() if k != "format" and v}},
+    )
 
 
 def _honour(user: Any, pk: int, perm: str | None = None) -> Honour:
