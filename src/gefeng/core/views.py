@@ -38,7 +38,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     recent = notifications.recent(user, limit=5)
     if menu.self_only(user):
-        return render(request, "core/home_worker.html", {"recent": recent})
+        from gefeng.workers.views import home as worker_home
+
+        return worker_home(request)
     items = workbench.items_for(user)
     shortcuts = [i for section in request_menu(request) for i in section["items"]][:12]
     counts = org_selectors.scope_counts(user) if scope.has_perm(user, "orgs.view") else None

@@ -1,0 +1,165 @@
+"""The demo county's worker platform: the demo worker (孙大伟, 新格灌溉) bound to his registry
+record with a member card; three workers who applied to join (one to the enterprise's union, one to
+the truck drivers' federation, one already refused); a binding request and a correction waiting
+at 新格灌溉's union; and a sheet of activation codes for that union's unbound members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TextIO
+
+from django.db import connection
+from django.utils import timezone
+
+from gefeng.accounts import services as account_services
+from gefeng.accounts.models import User
+from gefeng.accounts.roles import RoleCode
+from gefeng.core import pii
+from gefeng.core.validators import id_check_char
+from gefeng.members import services as member_services
+from gefeng.members.models import Member, MembershipEvent, NewFormGroup
+from gefeng.orgs.models import Kind, OrgNode
+from gefeng.workers import services
+from gefeng.workers.models import (
+    ActivationCode,
+    BindAttempt,
+    BindRequest,
+    Consent,
+    CorrectionField,
+    CorrectionRequest,
+    JoinApplication,
+    MemberCard,
+    Purpose,
+    RequestStatus,
+)
+
+CARD_PREFIX = "ZGDEMO"
+PASSWORD = "Gefeng#2026"
+
+
+def _id(birth: str, seq: str) -> str:
+    first = "320322" + birth + seq
+    return first + id_check_char(first)
+
+
+# username, name, ID number, phone, group
+APPLICANTS = [
+    ("zhigong_wang", "王晓东", _id("19950312", "031"), "13852160031", ""),
+    ("zhigong_li", "李冬梅", _id("19880921", "042"), "13852160042", NewFormGroup.TRUCK),
+    ("zhigong_zhao", "赵一鸣", _id("19990105", "053"), "13852160053", ""),
+]
+WORKER = ("zhigong", "孙大伟", _id("19860718", "017"), "13852160017")
+ASKING = ("zhigong_chen", "陈玉兰", _id("19910402", "028"), "13852160028")
+
+
+def clear() -> None:
+    # Every row hangs on the demo tree, which is about to be rebuilt.
+    with connection.cursor() as cur:
+        for model in (
+            MemberCard,
+            CorrectionRequest,
+            BindRequest,
+            JoinApplication,
+            ActivationCode,
+            Consent,
+            BindAttempt,
+        ):
+            cur.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+    made = Member.objects.filter(card_number__startswith=CARD_PREFIX)
+    MembershipEvent.objects.filter(member__in=made).delete()
+    made.delete()
+
+
+def _account(username: str, name: str, phone: str, org: Any) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = account_services.user_create(
+            actor=None,
+            username=username,
+            name=name,
+            org=org,
+            password=PASSWORD,
+            phone=phone,
+            roles={RoleCode.WORKER},
+            is_demo=True,
+            must_change=False,
+        )
+    return user
+
+
+def _member(union: OrgNode, name: str, number: str, phone: str, n: int) -> Member:
+    existing = Member.objects.filter(id_hash=pii.blind_index(number)).first()
+    if existing is not None:
+        return existing
+    return member_services.member_join(
+        actor=None,
+        union=union,
+        data={
+            "name": name,
+            "id_number": number,
+            "phone": phone,
+            "joined_on": dt.date(2019, 5, 1),
+            "job_category": "一线工人",
+            "card_number": f"{CARD_PREFIX}{n:04d}",
+        },
+    )
+
+
+def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, int]:
+    worker = User.objects.filter(username=WORKER[0]).select_related("org").first()
+    if worker is None or worker.org is None:
+        return {}
+    union = OrgNode.objects.filter(parent=worker.org, kind=Kind.UNION).order_by("path").first()
+    if union is None:
+        return {}
+    town = worker.org.parent
+    due = timezone.localdate() + dt.timedelta(days=15)
+    # The demo worker: bound, with a card.
+    member = _member(union, WORKER[1], WORKER[2], WORKER[3], 1)
+    Consent.objects.create(user=worker, purpose=Purpose.BIND, version=services.CONSENT_VERSION)
+    Member.objects.filter(pk=member.pk).update(user=worker)
+    MemberCard.objects.create(member=member, user=worker, nonce="demo" + "0" * 12)
+    CorrectionRequest.objects.create(
+        user=worker,
+        member=member,
+        union=union,
+        field=CorrectionField.OCCUPATION,
+        value="装配钳工",
+        note="工种登记为空，实际为装配钳工",
+        due_on=due,
+    )
+    # A member who asked the union to confirm her binding (no code at hand).
+    asking = _account(ASKING[0], ASKING[1], ASKING[3], worker.org)
+    other = _member(union, ASKING[1], ASKING[2], ASKING[3], 2)
+    Consent.objects.create(user=asking, purpose=Purpose.BIND, version=services.CONSENT_VERSION)
+    BindRequest.objects.create(user=asking, member=other, union=union, due_on=due)
+    # Join applications.
+    apps = 0
+    for i, (username, name, number, phone, group) in enumerate(APPLICANTS):
+        user = _account(username, name, phone, None)
+        if group:
+            target, employer = services.route_union(town=town, employer_name="沛县顺达物流车队", group=group)
+            employer_name = "沛县顺达物流车队"
+        else:
+            target, employer, employer_name = union, worker.org, worker.org.name
+        Consent.objects.create(user=user, purpose=Purpose.JOIN, version=services.CONSENT_VERSION)
+        JoinApplication.objects.create(
+            user=user,
+            name=name,
+            id_number=number,
+            id_hash=pii.blind_index(number),
+            phone=phone,
+            town=town if town is not None and town.kind == Kind.TOWN else None,
+            employer=employer,
+            employer_name=employer_name,
+            new_form_group=group,
+            union=target,
+            due_on=due,
+            status=RequestStatus.REJECTED if i == 2 else RequestStatus.PENDING,
+            reason="身份证号与本人不符，请核对后重新提交。" if i == 2 else "",
+            decided_at=timezone.now() if i == 2 else None,
+        )
+        apps += 1
+    # Activation codes for the union's unbound members (the sheet the chair prints).
+    codes = services.codes_issue(actor=None, union=union)
+    return {"members_bound": 1, "join_applications": apps, "activation_codes": codes}
