@@ -59,7 +59,7 @@ FEDERATIONS = {NewFormGroup.TRUCK: "货车司机", NewFormGroup.COURIER: "快递
 
 
 def _is_worker(actor: Any) -> bool:
-    return scope.has_perm(actor, "self.view")
+    return scope.has_perm(actor, "self.view") and not actor.is_superuser
 
 
 def _require_worker(actor: Any) -> None:

@@ -37,7 +37,9 @@ CHANGE = services.CHANGE
 
 def _worker(request: AuthedRequest) -> Any:
     user = request.user
-    scope.require_perm(user, "self.view")
+    # The worker's own pages: the 职工 role and no other (the system administrator has no record).
+    if not (scope.has_perm(user, "self.view") and menu.self_only(user)):
+        raise PermissionDenied
     return user
 
 
