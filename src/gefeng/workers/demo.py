@@ -1,19 +1,17 @@
 """The demo county's worker platform: the demo worker (孙大伟, 新格灌溉) bound to his registry
 record with a member card; three workers who applied to join (one to the enterprise's union, one to
-the truck drivers' federation, one already refused); a binding request and a correction waiting
-at 新格灌溉's union; and a sheet of activation codes for that union's unbound members."""
+the truck drivers' federation, one already refused; paper applications the unions recorded); a
+correction waiting at 新格灌溉's union; and a sheet of activation codes for that union's unbound members."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.db import connection
 from django.utils import timezone
 
-from gefeng.accounts import services as account_services
 from gefeng.accounts.models import User
-from gefeng.accounts.roles import RoleCode
 from gefeng.core import pii
 from gefeng.core.validators import id_check_char
 from gefeng.members import services as member_services
@@ -34,7 +32,6 @@ from gefeng.workers.models import (
 )
 
 CARD_PREFIX = "ZGDEMO"
-PASSWORD = "Gefeng#2026"
 
 
 def _id(birth: str, seq: str) -> str:
@@ -42,14 +39,13 @@ def _id(birth: str, seq: str) -> str:
     return first + id_check_char(first)
 
 
-# username, name, ID number, phone, group
+# Paper applications the union recorded: name, ID number, phone, group
 APPLICANTS = [
-    ("zhigong_wang", "王晓东", _id("19950312", "031"), "13852160031", ""),
-    ("zhigong_li", "李冬梅", _id("19880921", "042"), "13852160042", NewFormGroup.TRUCK),
-    ("zhigong_zhao", "赵一鸣", _id("19990105", "053"), "13852160053", ""),
+    ("王晓东", _id("19950312", "031"), "13852160031", ""),
+    ("李冬梅", _id("19880921", "042"), "13852160042", NewFormGroup.TRUCK),
+    ("赵一鸣", _id("19990105", "053"), "13852160053", ""),
 ]
 WORKER = ("zhigong", "孙大伟", _id("19860718", "017"), "13852160017")
-ASKING = ("zhigong_chen", "陈玉兰", _id("19910402", "028"), "13852160028")
 
 
 def clear() -> None:
@@ -68,23 +64,6 @@ def clear() -> None:
     made = Member.objects.filter(card_number__startswith=CARD_PREFIX)
     MembershipEvent.objects.filter(member__in=made).delete()
     made.delete()
-
-
-def _account(username: str, name: str, phone: str, org: Any) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = account_services.user_create(
-            actor=None,
-            username=username,
-            name=name,
-            org=org,
-            password=PASSWORD,
-            phone=phone,
-            roles={RoleCode.WORKER},
-            is_demo=True,
-            must_change=False,
-        )
-    return user
 
 
 def _member(union: OrgNode, name: str, number: str, phone: str, n: int) -> Member:
@@ -128,23 +107,16 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, in
         note="工种登记为空，实际为装配钳工",
         due_on=due,
     )
-    # A member who asked the union to confirm her binding (no code at hand).
-    asking = _account(ASKING[0], ASKING[1], ASKING[3], worker.org)
-    other = _member(union, ASKING[1], ASKING[2], ASKING[3], 2)
-    Consent.objects.create(user=asking, purpose=Purpose.BIND, version=services.CONSENT_VERSION)
-    BindRequest.objects.create(user=asking, member=other, union=union, due_on=due)
     # Join applications.
     apps = 0
-    for i, (username, name, number, phone, group) in enumerate(APPLICANTS):
-        user = _account(username, name, phone, None)
+    for i, (name, number, phone, group) in enumerate(APPLICANTS):
         if group:
             target, employer = services.route_union(town=town, employer_name="沛县顺达物流车队", group=group)
             employer_name = "沛县顺达物流车队"
         else:
             target, employer, employer_name = union, worker.org, worker.org.name
-        Consent.objects.create(user=user, purpose=Purpose.JOIN, version=services.CONSENT_VERSION)
         JoinApplication.objects.create(
-            user=user,
+            user=None,
             name=name,
             id_number=number,
             id_hash=pii.blind_index(number),

@@ -64,7 +64,7 @@ class JoinForm(StyledFormMixin, forms.Form):
         label=_("工作单位"), max_length=100, help_text=_("填单位全称；快递、外卖、货运等可填平台或站点名称")
     )
     group = forms.ChoiceField(
-        label=_("新就业形态群体"), required=False, choices=[("", _("不属于"))] + list(NewFormGroup.choices)
+        label=_("新就业形态群体"), required=False, choices=[("", _("不属于")), *NewFormGroup.choices]
     )
     consent = forms.BooleanField(label=_("我已阅读并同意《个人信息处理告知书》"), required=False)
 

@@ -128,9 +128,11 @@ class BindRequest(_Request):
 class JoinApplication(_Request):
     """入会申请 of a worker not yet in the registry. It goes to the employer's union, or for an
     enterprise without one to the industry federation of the worker's 新就业形态 group or the town
-    union."""
+    union. `user` is empty for a paper application the union records for the worker."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedCharField(_("身份证号"))
     id_hash = models.CharField(max_length=64, db_index=True)

@@ -33,7 +33,6 @@ from gefeng.members import services as member_services
 from gefeng.members.models import Member, NewFormGroup, Status
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.workers import conf
-from gefeng.workers.selectors import own_member
 from gefeng.workers.models import (
     ActivationCode,
     BindAttempt,
@@ -46,6 +45,7 @@ from gefeng.workers.models import (
     Purpose,
     RequestStatus,
 )
+from gefeng.workers.selectors import own_member
 
 CHANGE = "members.change"
 CONSENT_VERSION = "2026-1"
@@ -499,9 +499,12 @@ def join_approve(*, actor: Any, application: JoinApplication) -> Member:
     app.save(update_fields=["member"])
     _decided(actor, app, RequestStatus.DONE)
     audit.record(actor=actor, action="workers.join.approved", obj=app, changes={"member": member.pk})
-    notifications.send(app.user, title="入会申请已批准", body=f"欢迎加入{app.union.name}。", link=reverse("workers:me"))
-    if member.user_id is None and not Member.objects.filter(user_id=app.user_id).exists():
-        _bind(actor, app.user, member, "join")
+    if app.user is not None:
+        notifications.send(
+            app.user, title="入会申请已批准", body=f"欢迎加入{app.union.name}。", link=reverse("workers:me")
+        )
+        if member.user_id is None and not Member.objects.filter(user_id=app.user_id).exists():
+            _bind(actor, app.user, member, "join")
     return member
 
 
@@ -511,7 +514,8 @@ def join_reject(*, actor: Any, application: JoinApplication, reason: str) -> Joi
     app = _pending(JoinApplication.objects, application)
     _decided(actor, app, RequestStatus.REJECTED, _reason(reason))
     audit.record(actor=actor, action="workers.join.rejected", obj=app, changes={"reason": app.reason})
-    notifications.send(app.user, title="入会申请被退回", body=app.reason, link=reverse("workers:me"))
+    if app.user is not None:
+        notifications.send(app.user, title="入会申请被退回", body=app.reason, link=reverse("workers:me"))
     return app
 
 
