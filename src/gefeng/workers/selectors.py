@@ -18,11 +18,10 @@ def own_member(user: Any) -> Member | None:
     """The registry record bound to this account (the binding itself says it is the user's)."""
     if not getattr(user, "pk", None):
         return None
-    cached = getattr(user, "_own_member", False)
-    if cached is False:
-        cached = Member.objects.select_related("union", "enterprise").filter(user_id=user.pk).first()
-        user._own_member = cached
-    return cached
+    if not hasattr(user, "_own_member"):
+        user._own_member = Member.objects.select_related("union", "enterprise").filter(user_id=user.pk).first()
+    member: Member | None = user._own_member
+    return member
 
 
 def pending(actor: Any, model: type[Any]) -> QuerySet[Any]:

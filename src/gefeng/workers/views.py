@@ -50,8 +50,10 @@ def _union_user(request: AuthedRequest) -> Any:
     return user
 
 
-def _qr(text: str) -> str:
-    return mark_safe(segno.make(text, error="m").svg_inline(scale=4, border=2))
+def _qr(text: str, *, scalable: bool = True) -> str:
+    """The QR code as inline SVG, drawn on the server (no script); `scalable` leaves the size to CSS."""
+    svg = segno.make(text, error="m").svg_inline(scale=4, border=2, omitsize=scalable)
+    return mark_safe(svg)
 
 
 def _text(exc: ValidationError) -> str:
@@ -420,7 +422,7 @@ def union_member(request: AuthedRequest, pk: int) -> HttpResponse:
         "cards": list(MemberCard.objects.filter(member=member, revoked_at__isnull=True)),
     }
     if code is not None:
-        ctx["qr"] = _qr(request.build_absolute_uri(reverse("workers:bind")) + f"?code={code.code}")
+        ctx["qr"] = _qr(request.build_absolute_uri(reverse("workers:bind")) + f"?code={code.code}", scalable=False)
     return render(request, "workers/union_member.html", ctx)
 
 
