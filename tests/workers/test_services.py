@@ -233,3 +233,46 @@ def test_the_union_revokes_a_card_and_an_outsider_cannot(personas, xinge_member)
     assert not services.card_verify(services.card_token(card)).valid
     # A new card works again.
     assert services.card_verify(services.card_token(services.card_issue(actor=personas["worker"]))).valid
+
+
+# ---------------------------------------------------------------- transfer
+
+
+def test_transfer_old_union_releases_new_union_accepts_history_on_both_sides(personas, tree, xinge_member):
+    from gefeng.members.models import MembershipEvent
+    from gefeng.workers.models import TransferRequest, TransferStep
+
+    Member.objects.filter(pk=xinge_member.pk).update(user=personas["worker"])
+    req = services.transfer_request(actor=personas["worker"], town=tree.yangtun, employer_name="恒辉编织")
+    assert (req.from_union, req.to_union, req.union) == (tree.xinge_union, tree.henghui_union, tree.xinge_union)
+    with pytest.raises(PermissionDenied):
+        services.transfer_advance(actor=personas["outsider"], request=req)  # not its step yet
+    services.transfer_advance(actor=personas["chair"], request=req)
+    req.refresh_from_db()
+    assert req.step == TransferStep.ACCEPT and req.union == tree.henghui_union
+    with pytest.raises(PermissionDenied):
+        services.transfer_advance(actor=personas["chair"], request=req)  # the new union's step
+    services.transfer_advance(actor=personas["outsider"], request=req)
+    req.refresh_from_db()
+    # The outsider's chair cannot change 新格灌溉's member: the county, above both, records it.
+    assert req.step == TransferStep.RECORD and req.union == tree.county
+    assert Member.objects.get(pk=xinge_member.pk).union == tree.xinge_union
+    services.transfer_advance(actor=personas["county"], request=req)
+    member = Member.objects.get(pk=xinge_member.pk)
+    assert member.union == tree.henghui_union and member.user_id == personas["worker"].pk
+    kinds = set(MembershipEvent.objects.filter(member=member).values_list("kind", "union_id"))
+    assert ("out", tree.xinge_union.pk) in kinds and ("in", tree.henghui_union.pk) in kinds
+    assert TransferRequest.objects.get(pk=req.pk).status == RequestStatus.DONE
+    assert AuditEntry.objects.filter(action="workers.transfer.accepted", actor=personas["outsider"]).exists()
+
+
+def test_a_closed_old_union_is_released_by_the_county(personas, tree, xinge_member):
+    from gefeng.orgs.models import OrgNode
+
+    Member.objects.filter(pk=xinge_member.pk).update(user=personas["worker"])
+    OrgNode.objects.filter(pk=tree.xinge_union.pk).update(valid_to=dt.date(2024, 1, 1))
+    req = services.transfer_request(actor=personas["worker"], town=tree.yangtun, employer_name="恒辉编织")
+    assert req.union == tree.county
+    with pytest.raises(PermissionDenied):
+        services.transfer_advance(actor=personas["chair"], request=req)
+    services.transfer_advance(actor=personas["county"], request=req)

@@ -125,3 +125,27 @@ MATRIX = {
     "workers:member-code-issue": Case(ok=CHANGES_OUTSIDER, kwargs=_member, methods=POST, success=REDIRECT),
     "workers:member-card-revoke": Case(ok=CHANGES_OUTSIDER, kwargs=_member, methods=POST, success=REDIRECT),
 }
+
+
+def _transfer(t, p):
+    from gefeng.workers.models import TransferRequest
+
+    member = _outsider_member(t, p)
+    row = TransferRequest.objects.filter(union=t.henghui_union).first() or TransferRequest.objects.create(
+        user=p["worker"],
+        member=member,
+        from_union=t.henghui_union,
+        to_union=t.xinge_union,
+        union=t.henghui_union,
+        due_on=_due(),
+    )
+    return {"pk": row.pk}
+
+
+MATRIX |= {
+    "workers:transfer": Case(ok=WORKER, methods=GET_POST, success=frozenset({200, 302})),
+    "workers:transfer-approve": Case(ok=CHANGES_OUTSIDER, kwargs=_transfer, methods=POST, success=REDIRECT),
+    "workers:transfer-reject": Case(
+        ok=CHANGES_OUTSIDER, kwargs=_transfer, methods=POST, success=REDIRECT, data=_reason
+    ),
+}

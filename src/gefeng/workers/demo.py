@@ -1,7 +1,8 @@
 """The demo county's worker platform: the demo worker (孙大伟, 新格灌溉) bound to his registry
-record with a member card; three workers who applied to join (one to the enterprise's union, one to
-the truck drivers' federation, one already refused; paper applications the unions recorded); a
-correction waiting at 新格灌溉's union; and a sheet of activation codes for that union's unbound members."""
+record with a member card, a correction waiting at 新格灌溉's union and his transfer to another
+enterprise of 龙固镇 waiting for release; three paper join applications the unions recorded (one to
+the enterprise's union, one to the truck drivers' federation, one already refused); and a sheet of
+activation codes for that union's unbound members."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from gefeng.workers.models import (
     MemberCard,
     Purpose,
     RequestStatus,
+    TransferRequest,
 )
 
 CARD_PREFIX = "ZGDEMO"
@@ -132,6 +134,25 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, in
             decided_at=timezone.now() if i == 2 else None,
         )
         apps += 1
+    # One transfer in progress: the demo worker moves to another enterprise's union of the town.
+    other_union = (
+        OrgNode.objects.filter(kind=Kind.UNION, parent__kind=Kind.ENTERPRISE, parent__parent=town)
+        .exclude(pk=union.pk)
+        .order_by("path")
+        .first()
+    )
+    transfers = 0
+    if other_union is not None:
+        TransferRequest.objects.create(
+            user=worker,
+            member=member,
+            from_union=union,
+            to_union=other_union,
+            union=union,
+            note=f"工作单位变更为{other_union.parent.name if other_union.parent else other_union.name}",
+            due_on=due,
+        )
+        transfers = 1
     # Activation codes for the union's unbound members (the sheet the chair prints).
     codes = services.codes_issue(actor=None, union=union)
-    return {"members_bound": 1, "join_applications": apps, "activation_codes": codes}
+    return {"members_bound": 1, "join_applications": apps, "transfers": transfers, "activation_codes": codes}

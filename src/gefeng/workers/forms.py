@@ -77,6 +77,22 @@ class JoinForm(StyledFormMixin, forms.Form):
         _phone_input(self.fields["phone"], "tel", "tel")
 
 
+class TransferForm(StyledFormMixin, forms.Form):
+    town = forms.ModelChoiceField(label=_("新单位所在镇街"), queryset=OrgNode.objects.none(), required=False)
+    employer_name = forms.CharField(label=_("新的工作单位"), max_length=100, help_text=_("填单位全称或简称"))
+    group = forms.ChoiceField(
+        label=_("新就业形态群体"), required=False, choices=[("", _("不属于")), *NewFormGroup.choices]
+    )
+    note = forms.CharField(label=_("说明（选填）"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gefeng.workers.selectors import towns
+
+        self.fields["town"].queryset = towns()
+        self.fields["town"].empty_label = _("请选择")
+
+
 class CorrectionForm(StyledFormMixin, forms.Form):
     field = forms.ChoiceField(label=_("要更正的项目"), choices=CorrectionField.choices)
     value = forms.CharField(label=_("正确的内容"), max_length=50)

@@ -73,7 +73,13 @@ class ActivationCode(models.Model):
     expires_at = models.DateTimeField(_("有效期至"))
     used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # A trail: the id stays when the account is deleted (the audit log names the person).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
 
     class Meta:
@@ -99,7 +105,13 @@ class _Request(models.Model):
     due_on = models.DateField(_("办理期限"))
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # A trail: the id stays when the account is deleted (the audit log names the person).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
 
     class Meta:
@@ -209,7 +221,13 @@ class MemberCard(models.Model):
     issued_at = models.DateTimeField(_("发放时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # A trail: the id stays when the account is deleted (the audit log names the person).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
 
     class Meta:
@@ -219,3 +237,50 @@ class MemberCard(models.Model):
 
     def __str__(self) -> str:
         return f"电子会员证 {self.member}"
+
+
+class TransferStep(models.TextChoices):
+    RELEASE = "release", _("待原工会转出")
+    ACCEPT = "accept", _("待新工会接收")
+    RECORD = "record", _("待上级工会登记")
+
+
+@scope.rule(org="union__", person="user_id", view="members.view")
+class TransferRequest(_Request):
+    """会员接转: the old union releases, the new union accepts, and the registry's transfer
+    service moves the membership (a 转出 row at the old union, a 转入 row at the new).
+
+    `union` is the union whose step it is — the old union (or, when it no longer exists, the
+    county) while it waits for release, the new union while it waits for acceptance, and — when
+    the accepting officer's rights do not reach the old union, which the registry's transfer
+    asks — the nearest node above both, whose officers record the move. Each sees the request
+    exactly while it has to act on it; the history stays in both unions' membership records."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    from_union = models.ForeignKey("orgs.OrgNode", verbose_name=_("原工会"), on_delete=models.PROTECT, related_name="+")
+    to_union = models.ForeignKey("orgs.OrgNode", verbose_name=_("新工会"), on_delete=models.PROTECT, related_name="+")
+    union = models.ForeignKey("orgs.OrgNode", verbose_name=_("当前办理"), on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(_("环节"), max_length=10, choices=TransferStep.choices, default=TransferStep.RELEASE)
+    note = models.CharField(_("接转原因"), max_length=200, blank=True)
+    released_at = models.DateTimeField(_("转出时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # A trail: the id stays when the account is deleted (the audit log names the person).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("会员接转")
+        verbose_name_plural = _("会员接转")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["union", "status", "due_on"], name="transfer_union_status")]
+
+    def __str__(self) -> str:
+        return f"会员接转 {self.member}"

@@ -85,5 +85,8 @@ def register_builtin() -> None:
             _bound,
             40,
         ),
+        Service(
+            "workers.transfer", "会员接转", "workers:transfer", "arrow-left-right", "换了工作单位？申请转会", _bound, 50
+        ),
         Service("workers.me", "我的记录", "workers:me", "person", "会籍、荣誉、津贴和申请", None, 90),
     )

@@ -9,7 +9,14 @@ from django.db.models import QuerySet
 from gefeng.core import scope
 from gefeng.members.models import Member, MembershipEvent
 from gefeng.orgs.models import Kind, OrgNode
-from gefeng.workers.models import ActivationCode, BindRequest, CorrectionRequest, JoinApplication, RequestStatus
+from gefeng.workers.models import (
+    ActivationCode,
+    BindRequest,
+    CorrectionRequest,
+    JoinApplication,
+    RequestStatus,
+    TransferRequest,
+)
 
 CHANGE = "members.change"
 
@@ -39,6 +46,9 @@ def my_requests(user: Any) -> dict[str, list[Any]]:
     return {
         "bind": list(scope.visible(user, BindRequest).filter(user_id=user.pk).select_related("union")[:20]),
         "join": list(scope.visible(user, JoinApplication).filter(user_id=user.pk).select_related("union")[:20]),
+        "transfer": list(
+            scope.visible(user, TransferRequest).filter(user_id=user.pk).select_related("from_union", "to_union")[:20]
+        ),
         "correction": list(scope.visible(user, CorrectionRequest).filter(user_id=user.pk).select_related("union")[:20]),
     }
 

@@ -29,8 +29,8 @@ from gefeng.core.types import AuthedRequest
 from gefeng.members.models import Member
 from gefeng.orgs.models import OrgNode
 from gefeng.workers import conf, registry, selectors, services
-from gefeng.workers.forms import BindForm, CorrectionForm, JoinForm, ReasonForm, RegisterForm
-from gefeng.workers.models import BindRequest, CorrectionRequest, JoinApplication, MemberCard
+from gefeng.workers.forms import BindForm, CorrectionForm, JoinForm, ReasonForm, RegisterForm, TransferForm
+from gefeng.workers.models import BindRequest, CorrectionRequest, JoinApplication, MemberCard, TransferRequest
 
 CHANGE = services.CHANGE
 
@@ -208,6 +208,26 @@ def correction_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "workers/correction_form.html", {"tab": "me", "form": form, "member": member})
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer(request: AuthedRequest) -> HttpResponse:
+    user = _worker(request)
+    member = selectors.own_member(user)
+    if member is None:
+        messages.info(request, "请先完成实名绑定。")
+        return redirect("workers:bind")
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.transfer_request(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"接转申请已提交：{req.from_union.name} 转出后由 {req.to_union.name} 接收。")
+            return redirect("workers:me")
+    return render(request, "workers/transfer_form.html", {"tab": "services", "form": form, "member": member})
+
+
 @require_GET
 @never_cache
 @login_required
@@ -298,6 +318,8 @@ def union_requests(request: AuthedRequest) -> HttpResponse:
         qs = selectors.pending(user, model)
         tabs.append({"key": key, "label": label, "count": qs.count()})
         if key == tab:
+            if model is TransferRequest:
+                qs = qs.select_related("from_union", "to_union")
             rows = list(qs.select_related("member")[:200] if model is not JoinApplication else qs[:200])
     return render(
         request,
@@ -362,6 +384,18 @@ def correction_apply(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def correction_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     return _decide(request, CorrectionRequest, pk, "correction", services.correction_reject, reason=True)
+
+
+@require_POST
+@login_required
+def transfer_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, TransferRequest, pk, "transfer", services.transfer_advance, reason=False)
+
+
+@require_POST
+@login_required
+def transfer_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _decide(request, TransferRequest, pk, "transfer", services.transfer_reject, reason=True)
 
 
 def _union_from(user: Any, raw: Any) -> OrgNode | None:

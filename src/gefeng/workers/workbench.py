@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from gefeng.core import menu, workbench
 from gefeng.workers import selectors
-from gefeng.workers.models import BindRequest, CorrectionRequest, JoinApplication
+from gefeng.workers.models import BindRequest, CorrectionRequest, JoinApplication, TransferRequest
 
 KINDS = (
     ("workers.bind", "待确认的绑定申请", BindRequest, "bind"),
     ("workers.join", "待审批的入会申请", JoinApplication, "join"),
     ("workers.correction", "待办理的更正申请", CorrectionRequest, "correction"),
+    ("workers.transfer", "待办理的会员接转", TransferRequest, "transfer"),
 )
 
 
@@ -42,7 +43,7 @@ def upcoming(user: Any, today: dt.date, limit: int) -> list[workbench.Due]:
             rows.append(
                 workbench.Due(
                     on=req.due_on,
-                    label=f"{label[3:]}：{req}",
+                    label=f"{label.split('的', 1)[-1]}：{req.member if hasattr(req, 'member_id') else req}",
                     url=reverse("workers:union-requests") + f"?tab={tab}",
                     what="办理期限",
                 )
