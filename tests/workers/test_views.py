@@ -168,3 +168,14 @@ def test_a_bad_token_is_an_ordinary_page(client, db):
     r = client.get(reverse("verify:card", args=["%00<script>"]))
     assert r.status_code == 200 and "无效" in r.content.decode()
     assert Client().get("/verify/" + "a" * 2000 + "/").status_code == 200
+
+
+def test_transfer_from_the_phone_to_the_queue(login_as, personas, tree, xinge_member):
+    Member.objects.filter(pk=xinge_member.pk).update(user=personas["worker"])
+    c = login_as("worker")
+    assert 'data-service="workers.transfer"' in c.get(reverse("workers:service-list")).content.decode()
+    r = c.post(reverse("workers:transfer"), {"town": tree.yangtun.pk, "employer_name": "恒辉编织"})
+    assert r.status_code == 302
+    body = login_as("chair").get(reverse("workers:union-requests") + "?tab=transfer").content.decode()
+    assert "同意转出" in body and "孙大伟" in body
+    assert "待原工会转出" in c.get(reverse("workers:me")).content.decode()

@@ -198,7 +198,7 @@ def _bind(actor: Any, user: User, member: Member, how: str) -> Member:
         key="workers.bound",
     )
     member.user = user
-    user._own_member = member  # the selector's cache on this user object
+    setattr(user, "_own_member", member)  # noqa: B010  (the selector's cache on this user object)
     return member
 
 

@@ -302,6 +302,7 @@ TABS = (
     ("bind", "绑定申请", BindRequest),
     ("join", "入会申请", JoinApplication),
     ("correction", "更正申请", CorrectionRequest),
+    ("transfer", "会员接转", TransferRequest),
 )
 
 
