@@ -117,6 +117,9 @@ def test_the_workbench_counts_the_unions_requests(personas, xinge_member):
     assert item.count(personas["chair"]) == 1 and item.count(personas["town"]) == 1
     assert item.count(personas["outsider"]) == 0
     assert not item.applies(personas["worker"]) and not item.applies(personas["auditor"])
+    dues = workbench.deadlines_for(personas["chair"])
+    assert any(d.label == "绑定申请：孙大伟" and d.what == "办理期限" for d in dues)
+    assert not [d for d in workbench.deadlines_for(personas["outsider"]) if "孙大伟" in d.label]
 
 
 def test_code_sheet_and_member_page(login_as, personas, tree, xinge_member):

@@ -43,7 +43,7 @@ def upcoming(user: Any, today: dt.date, limit: int) -> list[workbench.Due]:
             rows.append(
                 workbench.Due(
                     on=req.due_on,
-                    label=f"{label.split('的', 1)[-1]}：{req.member if hasattr(req, 'member_id') else req}",
+                    label=f"{label.split('的', 1)[-1]}：{req.name if isinstance(req, JoinApplication) else req.member.name}",
                     url=reverse("workers:union-requests") + f"?tab={tab}",
                     what="办理期限",
                 )
