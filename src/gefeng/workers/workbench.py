@@ -40,10 +40,11 @@ def upcoming(user: Any, today: dt.date, limit: int) -> list[workbench.Due]:
     rows: list[workbench.Due] = []
     for _key, label, model, tab in KINDS:
         for req in selectors.pending(user, model)[:limit]:
+            who = req.name if isinstance(req, JoinApplication) else req.member.name
             rows.append(
                 workbench.Due(
                     on=req.due_on,
-                    label=f"{label.split('的', 1)[-1]}：{req.name if isinstance(req, JoinApplication) else req.member.name}",
+                    label=f"{label.split('的', 1)[-1]}：{who}",
                     url=reverse("workers:union-requests") + f"?tab={tab}",
                     what="办理期限",
                 )
