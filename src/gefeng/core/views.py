@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -28,6 +28,10 @@ from gefeng.core.types import AuthedRequest
 from gefeng.orgs import selectors as org_selectors
 from gefeng.orgs.models import OrgNode
 
+# The home page of a worker (every role reaching only their own data): the app offering the
+# worker's own platform sets it from its AppConfig.ready(), since core imports no app.
+WORKER_HOME: Callable[[AuthedRequest], HttpResponse] | None = None
+
 
 @require_GET
 @login_required
@@ -38,9 +42,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     recent = notifications.recent(user, limit=5)
     if menu.self_only(user):
-        from gefeng.workers.views import home as worker_home
-
-        return worker_home(request)
+        if WORKER_HOME is not None:
+            return WORKER_HOME(request)
+        return render(request, "core/home_worker.html", {"recent": recent})
     items = workbench.items_for(user)
     shortcuts = [i for section in request_menu(request) for i in section["items"]][:12]
     counts = org_selectors.scope_counts(user) if scope.has_perm(user, "orgs.view") else None

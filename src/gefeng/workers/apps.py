@@ -18,6 +18,10 @@ class WorkersConfig(AppConfig):
         )
 
         registry.register_builtin()
+        from gefeng.core import views as core_views
+        from gefeng.workers import views as workers_views
+
+        core_views.WORKER_HOME = workers_views.home
         menu.add(
             "orgs",
             menu.Item(_("职工申请办理"), "workers:union-requests", "members.change", "phone", show=menu.not_self_only),
