@@ -1,8 +1,8 @@
 """The demo county's worker platform: the demo worker (孙大伟, 新格灌溉) bound to his registry
-record with a member card, a correction waiting at 新格灌溉's union and his transfer to another
-enterprise of 龙固镇 waiting for release; three paper join applications the unions recorded (one to
-the enterprise's union, one to the truck drivers' federation, one already refused); and a sheet of
-activation codes for that union's unbound members."""
+record (one of the registry's members when it is loaded) with a member card, a correction waiting
+at 新格灌溉's union and his transfer to another enterprise of 龙固镇 waiting for release; three
+paper join applications the unions recorded (one to the enterprise's union, one to the truck
+drivers' federation, one already refused); and activation codes for that union's unbound members."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def clear() -> None:
     # Every row hangs on the demo tree, which is about to be rebuilt.
     with connection.cursor() as cur:
         for model in (
+            TransferRequest,
             MemberCard,
             CorrectionRequest,
             BindRequest,
@@ -95,8 +96,15 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, in
         return {}
     town = worker.org.parent
     due = timezone.localdate() + dt.timedelta(days=15)
-    # The demo worker: bound, with a card.
-    member = _member(union, WORKER[1], WORKER[2], WORKER[3], 1)
+    # The demo worker: bound, with a card. With the registry loaded he is one of its members of
+    # 新格灌溉 (the account takes the member's name); without it his record is made here.
+    member = None
+    if registry:
+        member = Member.objects.filter(union=union, status="active", user__isnull=True).order_by("pk").first()
+        if member is not None:
+            User.objects.filter(pk=worker.pk).update(name=member.name)
+    if member is None:
+        member = _member(union, WORKER[1], WORKER[2], WORKER[3], 1)
     Consent.objects.create(user=worker, purpose=Purpose.BIND, version=services.CONSENT_VERSION)
     Member.objects.filter(pk=member.pk).update(user=worker)
     MemberCard.objects.create(member=member, user=worker, nonce="demo" + "0" * 12)
