@@ -13,6 +13,8 @@ urlpatterns = [
     path("talent/", include("gefeng.talent.urls")),
     path("allowances/", include("gefeng.allowances.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
+    path("w/", include("gefeng.workers.urls")),
+    path("verify/", include("gefeng.workers.verify_urls")),
     path("api/", include("gefeng.api.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -128,16 +128,22 @@ def test_persona_journey(persona, page: Page, live_server, personas, results_dir
     # Log in through the real login page and land on the home page.
     login(page, base, persona)
     expect(page).to_have_url(f"{base}/")
-    expect(page.locator("[data-testid=whoami]")).to_contain_text(display_name(persona))
-
-    # The menu is visible at desktop width and shows only the persona's entries.
     menu = page.locator("[data-testid=menu]")
-    expect(menu).to_be_visible()
-    shown, hidden = MENU[persona]
-    for label in sorted(shown):
-        expect(menu_link(menu, label), f"{persona} should see {label}").to_be_visible()
-    for label in sorted(hidden):
-        expect(menu_link(menu, label), f"{persona} must not see {label}").to_have_count(0)
+    if persona == "worker":
+        # The worker's phone shell: the tab bar and no desktop menu (tests/e2e/test_worker.py).
+        expect(page.locator("[data-testid=tabbar]")).to_be_visible()
+        expect(menu).to_have_count(0)
+        expect(page.locator("h1")).to_contain_text(display_name(persona))
+    else:
+        expect(page.locator("[data-testid=whoami]")).to_contain_text(display_name(persona))
+
+        # The menu is visible at desktop width and shows only the persona's entries.
+        expect(menu).to_be_visible()
+        shown, hidden = MENU[persona]
+        for label in sorted(shown):
+            expect(menu_link(menu, label), f"{persona} should see {label}").to_be_visible()
+        for label in sorted(hidden):
+            expect(menu_link(menu, label), f"{persona} must not see {label}").to_have_count(0)
 
     # The home page counts only what lies within the persona's scope.
     counts = page.locator("[data-testid=scope-counts]")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +26,10 @@ from gefeng.core.models import AuditEntry
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 
+# The home page of a worker (every role reaching only their own data): the app offering the
+# worker's own platform sets it from its AppConfig.ready(), since core imports no app.
+WORKER_HOME: Callable[[AuthedRequest], HttpResponse] | None = None
+
 
 @require_GET
 @login_required
@@ -36,6 +40,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     recent = notifications.recent(user, limit=5)
     if menu.self_only(user):
+        if WORKER_HOME is not None:
+            return WORKER_HOME(request)
         return render(request, "core/home_worker.html", {"recent": recent})
     items = workbench.items_for(user)
     shortcuts = [i for section in request_menu(request) for i in section["items"]][:12]
