@@ -31,7 +31,9 @@ from gefeng.reform.services._base import MANAGE, _text, due_days
 
 
 def make_periods(plan: Plan) -> list[Period]:
-    """The plan's reporting periods on its calendar, each due `due_days()` after it ends."""
+    """The plan's reporting periods on its calendar, each due `due_days()` after it ends.
+
+    Rule: monthly or quarterly reporting (月分析、季研判, 徐政发〔2020〕3号); `GEFENG_REFORM_DUE_DAYS`."""
     out = []
     year = plan.year
     if plan.calendar == Calendar.MONTHLY:

@@ -38,7 +38,10 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
     """Units with reports still unsubmitted for a period due within `days` days: each gets (or
     has refreshed) one in-app notice per period, and each of the unit's own reporters (its users
     with reform.report) one notification in the notification centre, refreshed, not repeated,
-    when run again. Run daily (`gefeng reform_remind`)."""
+    when run again. Run daily (`gefeng reform_remind`).
+
+    Rule: the county's reporting calendar (季研判, 徐政发〔2020〕3号); how far ahead is
+    `GEFENG_REFORM_REMIND_DAYS` (the command's default)."""
     today = today or timezone.localdate()
     actors.require_perm(actor, MANAGE)
     if days < 0 or days > 60:

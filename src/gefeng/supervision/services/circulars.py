@@ -32,7 +32,9 @@ def circular_rows(actor: Any, plan: Plan, *, as_of: dt.date) -> tuple[list[dict[
     """Every unit's progress and reporting timeliness on `as_of`, and the laggards with reasons.
 
     A unit is named a laggard when it has an overdue item, a report owed and never sent, or
-    fewer reports on time than `GEFENG_SUPERVISION_LAGGARD_ON_TIME` (default 80 %)."""
+    fewer reports on time than `GEFENG_SUPERVISION_LAGGARD_ON_TIME` (default 80 %).
+
+    Rule: the quarterly 督查通报 (徐政发〔2020〕3号); the threshold is a local setting."""
     progress = reform_selectors.unit_progress(actor, plan, on=as_of)
     stats = reform_selectors.unit_report_stats(actor, plan, until=as_of)
     units = {u.pk: u for u in OrgNode.objects.filter(pk__in=set(progress) | set(stats)).order_by("path")}

@@ -53,6 +53,11 @@ EVALUATION_FIELDS = (
 
 
 def _evaluation_values(data: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """The scoring settings of one evaluation: the three weights sum to 100, caps 0–100, 1–100
+    advanced places, as of a day in the plan's year.
+
+    Rule: the year's 考评方案 (年终考评汇总, 徐政发〔2020〕3号); the numbers are data the county office
+    sets on the page (defaults 50/30/20, late credit 0.5, caps 5 and 10)."""
     errors = Errors()
     hundred = Decimal("100")
     values: dict[str, Any] = {
@@ -268,7 +273,9 @@ def score_set_quality(*, actor: Any, score: UnitScore, quality: Any, reason: str
 
 
 def adjustment_add(*, actor: Any, score: UnitScore, rule: ScoreRule | None, times: Any, reason: str) -> Adjustment:
-    """A bonus or deduction under a rule of the evaluation: rule points × times, with the reason."""
+    """A bonus or deduction under a rule of the evaluation: rule points × times, with the reason.
+
+    Rule: the 评分细则 of the year's 考评方案 — each item's points and cap are `ScoreRule` rows."""
     _require_manage(actor, score)
     evaluation = score.evaluation
     _require_draft(evaluation)
@@ -320,7 +327,9 @@ def adjustment_delete(*, actor: Any, adjustment: Adjustment) -> None:
 
 
 def evaluation_finalize(*, actor: Any, evaluation: Evaluation, now: dt.datetime | None = None) -> list[UnitScore]:
-    """Lock the scores and the advanced units (every unit must have its quality mark)."""
+    """Lock the scores and the advanced units (every unit must have its quality mark).
+
+    Rule: the 考评方案 — no unit is ranked without the office's quality mark."""
     _require_manage(actor, evaluation)
     _require_draft(evaluation)
     if evaluation.computed_at is None or not evaluation.scores.exists():

@@ -44,6 +44,9 @@ def _pilot_values(data: dict[str, Any], items: Iterable[Item], errors: Errors) -
 def pilot_create(
     *, actor: Any, enterprise: OrgNode | None, data: dict[str, Any], items: Iterable[Item] = ()
 ) -> PilotEnterprise:
+    """Register an enterprise (or institution) as a pilot, once.
+
+    Rule: the register of pilot enterprises of the 市产改“整县试点” (沛县), kept by the county office."""
     errors = Errors()
     if enterprise is None:
         errors.add("enterprise", "请选择企业。")
@@ -71,7 +74,9 @@ def pilot_create(
 def pilot_update(
     *, actor: Any, pilot: PilotEnterprise, data: dict[str, Any], items: Iterable[Item] | None = None
 ) -> PilotEnterprise:
-    """The county office edits everything; a town (reform.report) only the measures and results."""
+    """The county office edits everything; a town (reform.report) only the measures and results.
+
+    Rule: the register of pilot enterprises of the 市产改“整县试点” (沛县), kept by the county office."""
     manage = scope.can(actor, pilot, "reform.manage")
     if not manage:
         scope.require(actor, pilot, "reform.report")

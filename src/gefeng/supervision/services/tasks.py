@@ -77,7 +77,10 @@ def notice_issue(
     deadline: Any,
     on: dt.date | None = None,
 ) -> Task:
-    """A 督办 notice to the unit of `assignment`, for an item lagging or overdue on `on`."""
+    """A 督办 notice to the unit of `assignment`, for an item lagging or overdue on `on`.
+
+    Rule: the joint meeting supervises only lagging or overdue items, one live notice per unit
+    and item, the reply due after the day it is issued (联席会议督办制度; 徐政发〔2020〕3号 督查通报)."""
     scope.require(actor, assignment, "reform.manage")
     on = on or timezone.localdate()
     item = assignment.item
@@ -181,7 +184,9 @@ def _tracked_add(
 
 
 def rectification_add(*, actor: Any, inspection: Inspection, unit: OrgNode | None, data: dict[str, Any]) -> Task:
-    """A rectification item (整改) from an inspection, for one of the units visited."""
+    """A rectification item (整改) from an inspection, for one of the units visited.
+
+    Rule: 督导检查 findings are rectified by the units inspected, each with a deadline."""
     _require_manage(actor, inspection)
     allowed = list(inspection.units.values_list("pk", flat=True))
     on = data.get("issued_on") or max(inspection.visited_on, timezone.localdate())
