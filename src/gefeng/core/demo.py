@@ -34,6 +34,7 @@ from gefeng.accounts import services as account_services
 from gefeng.accounts.models import LoginEvent, User, UserSession
 from gefeng.accounts.roles import RoleCode
 from gefeng.core import audit
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.models import AuditEntry
 from gefeng.core.validators import make_uscc, normalize_uscc
@@ -800,7 +801,7 @@ def load_demo(*, stdout: TextIO | None = None, force: bool = False, registry: bo
             stdout.write(f"已生成组织 {counts['nodes']} 个，正在创建演示账号……\n")
         for acc in _ACCOUNTS:
             account_services.user_create(
-                actor=None,
+                actor=SYSTEM,
                 username=acc.username,
                 name=acc.name,
                 org=tree.by_key[acc.org],

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
+from gefeng.core.actors import accepts_system
 from gefeng.core.validators import normalize_mobile, normalize_region_code, normalize_uscc
 from gefeng.orgs.models import ALLOWED_CHILDREN, Kind, OrgNode, segment
 
@@ -93,17 +94,17 @@ def _next_child_path(parent: OrgNode | None) -> str:
     return locked.path + segment(locked.last_child + 1)
 
 
+@accepts_system
 @transaction.atomic
 def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any) -> OrgNode:
     """Create a node under `parent` (None only for the county root, by the system administrator)."""
     if kind not in Kind.values:
         raise ValidationError({"kind": ["组织类型无效。"]})
     if parent is None:
-        if actor is not None and not getattr(actor, "is_superuser", False):
+        if not actors.is_system(actor) and not getattr(actor, "is_superuser", False):
             raise scope.PermissionDenied
     else:
-        if actor is not None:
-            scope.require(actor, parent, "orgs.change")
+        actors.require(actor, parent, "orgs.change")
         if kind not in ALLOWED_CHILDREN[parent.kind]:
             raise ValidationError({"kind": [f"“{parent.get_kind_display()}”下不能建立“{Kind(kind).label}”。"]})
     clean = _validate(kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")})
