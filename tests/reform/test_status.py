@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
 from gefeng.reform import selectors, services
 from gefeng.reform.models import Indicator, Item, Milestone, Plan
 from gefeng.reform.selectors import COMPLETED, LAGGING, NOT_STARTED, ON_TRACK, OVERDUE, decide
@@ -186,7 +187,7 @@ class TestFromTheDatabase:
         assert selectors.item_states([item], on=D(2021, 6, 1))[item.pk].indicators[0].current == 0
         for name in ("甲工会", "乙工会"):
             org_services.orgnode_create(
-                actor=None,
+                actor=SYSTEM,
                 parent=tree.longgu,
                 kind=Kind.UNION,
                 name=name,
@@ -210,7 +211,7 @@ class TestFromTheDatabase:
             ],
         )
         org_services.orgnode_create(
-            actor=None,
+            actor=SYSTEM,
             parent=tree.longgu,
             kind=Kind.UNION,
             name="龙固新工会",

@@ -32,6 +32,9 @@ EDITABLE_FIELDS = (
 
 
 def _clean_code(kind: str, code: str) -> str:
+    """A node's code: a county or town has its 行政区划代码 (GB/T 2260, with the 乡镇 extension of
+    GB/T 10114), an enterprise or union its 统一社会信用代码 (GB 32100-2015); a union's begins with
+    81 (登记管理部门 8 = 工会, GB 32100 table 1)."""
     code = (code or "").strip().upper()
     if not code:
         return ""
@@ -97,7 +100,10 @@ def _next_child_path(parent: OrgNode | None) -> str:
 @accepts_system
 @transaction.atomic
 def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any) -> OrgNode:
-    """Create a node under `parent` (None only for the county root, by the system administrator)."""
+    """Create a node under `parent` (None only for the county root, by the system administrator).
+
+    Rule: which kind of node may stand under which (`ALLOWED_CHILDREN`) is the county's own
+    structure of 县总工会 → 镇（街道）工会 → 企业 / 工会, a local rule with no setting."""
     if kind not in Kind.values:
         raise ValidationError({"kind": ["组织类型无效。"]})
     if parent is None:

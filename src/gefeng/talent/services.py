@@ -147,7 +147,12 @@ def sync_people(person_ids: Iterable[int], *, today: dt.date | None = None, crea
 def sync_all(*, actor: Any, today: dt.date | None = None) -> dict[str, int]:
     """Bring every honour holder's profile in step with the register (in batches of people).
 
-    Profiles of people whose honours were all revoked stay (with no honour category)."""
+    Profiles of people whose honours were all revoked stay (with no honour category).
+
+    Rule: the pool's honour categories follow the honours register (a revoked honour leaves the
+    pool's honour category); which honour kinds make which talent category is local data
+    (TalentCategory.honour_kinds), set by the county.
+    """
     actors.require_perm(actor, MANAGE_PERM)
     today = today or dt.date.today()
     created = people = 0
@@ -358,7 +363,11 @@ def category_save(
 ) -> TalentCategory:
     """Create or change a category of the pool; the profiles' categories from honours follow.
 
-    Categories are the county's reference data: `honours.manage` (the county office) edits them."""
+    Categories are the county's reference data: `honours.manage` (the county office) edits them.
+
+    Rule: talent categories (劳模, 工匠, 技能人才 …) are the county's own list; the honour kinds that fill
+    them are data, not code.
+    """
     from gefeng.honours.models import HonourKind
 
     actors.require_perm(actor, MANAGE_PERM)

@@ -156,7 +156,13 @@ def _locked_result(username: str, ip: str, user: User | None = None) -> LoginRes
 
 
 def login_check(request: HttpRequest, username: str, password: str) -> LoginResult:
-    """First step of a login: lock-out, then the password. Logs the attempt."""
+    """First step of a login: lock-out, then the password. Logs the attempt.
+
+    Rule: lock-out after repeated failures — GB/T 22239-2019（等保 2.0） 8.1.4.1 身份鉴别
+    b)（登录失败处理：限制非法登录次数）; the numbers are local settings GEFENG_LOCKOUT_FAILURES,
+    GEFENG_LOCKOUT_ADDRESS_FAILURES, GEFENG_LOCKOUT_MINUTES (the standard gives none; lab practice ≈
+    5 failures, 10–30 minutes).
+    """
     username = username.strip()
     info = context.current()
     held = _begin_attempt(username, info.ip)
@@ -181,6 +187,7 @@ def login_check(request: HttpRequest, username: str, password: str) -> LoginResu
 
 
 def totp_check(user: User, code: str) -> bool:
+    """Rule: a second factor, one of them cryptographic — GB/T 22239-2019（等保 2.0） 8.1.4.1 d) (level 3)."""
     info = context.current()
     held = _begin_attempt(user.username, info.ip)
     if held is None:
@@ -232,6 +239,9 @@ def password_expired(user: User) -> bool:
     `password_changed_at` is empty while the password is one somebody else chose (an account
     made by an administrator, by the demo or an import, or a reset): in production that always
     forces the change, whatever `must_change_password` says.
+
+    Rule: passwords change periodically — GB/T 22239-2019（等保 2.0） 8.1.4.1 a); the period is the
+    setting GEFENG_PASSWORD_MAX_AGE_DAYS (lab practice 90 days).
     """
     if user.must_change_password:
         return True

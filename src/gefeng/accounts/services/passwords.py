@@ -42,6 +42,10 @@ def password_change(
     changing the password from. The account of another administrator (system, security or
     audit duty) cannot be reset from the web: whoever knew the new password would hold two
     duties (三员分立); that goes through the command line on the server.
+
+    Rule: 三员分立 — GB/T 22239-2019（等保 2.0） 8.1.4.2 访问控制 (separation of the system, security and audit
+    administrators); complexity and history: settings GEFENG_PASSWORD_MIN_LENGTH,
+    GEFENG_PASSWORD_MIN_CLASSES, GEFENG_PASSWORD_HISTORY.
     """
     own = not actors.is_system(actor) and getattr(actor, "pk", None) == user.pk
     if actors.is_system(actor):
@@ -86,6 +90,9 @@ def password_reused(user: User, raw: str) -> bool:
     """Whether `raw` is the current password or one of the last PASSWORD_HISTORY ones.
 
     Each comparison is a hash check (Argon2, a fraction of a second), PASSWORD_HISTORY at most.
+
+    Rule: no reuse of recent passwords — GB/T 22239-2019（等保 2.0） 8.1.4.1 a) (complexity and change);
+    how many: setting GEFENG_PASSWORD_HISTORY.
     """
     keep = settings.PASSWORD_HISTORY
     if keep <= 0:

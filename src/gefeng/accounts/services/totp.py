@@ -23,6 +23,7 @@ def totp_uri(user: User, secret: str) -> str:
 
 @transaction.atomic
 def totp_enable(*, actor: User, secret: str, code: str) -> None:
+    """Rule: a second, cryptographic factor — GB/T 22239-2019（等保 2.0） 8.1.4.1 d) (level 3)."""
     if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
         raise ValidationError({"code": ["动态口令不正确，请核对手机上的 6 位数字。"]})
     actor.totp_secret = secret

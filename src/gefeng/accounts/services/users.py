@@ -52,6 +52,9 @@ def user_create(
     so that in production the first login asks for a new one. Business roles given by a
     person in the browser wait for the system administrator's confirmation (`rolegrant_confirm`);
     from the command line (actor SYSTEM: whoever runs it holds the server) they hold at once.
+
+    Rule: 三员分立 — GB/T 22239-2019（等保 2.0） 8.1.4.2 访问控制; administrator duties are created on the
+    server console only.
     """
     if not actors.is_system(actor):
         scope.require_perm(actor, "accounts.manage")
@@ -118,7 +121,11 @@ def user_create(
 
 @transaction.atomic
 def user_set_roles(*, actor: User, user: User, roles: set[str]) -> User:
-    """Replace a user's roles (安全管理员 only; never their own)."""
+    """Replace a user's roles (安全管理员 only; never their own).
+
+    Rule: 三员分立 — GB/T 22239-2019（等保 2.0） 8.1.4.2 访问控制: only the security administrator grants,
+    nobody grants to themselves.
+    """
     scope.require(actor, user, "accounts.roles")
     if actor.pk == user.pk:
         raise ValidationError({"roles": ["不能给自己授权。"]})
@@ -179,7 +186,11 @@ def _pending_grant(actor: User, grant: RoleGrant) -> RoleGrant:
 
 @transaction.atomic
 def rolegrant_confirm(*, actor: User, grant: RoleGrant) -> RoleGrant:
-    """Put a pending business-role grant into force (the second person of 三员分立)."""
+    """Put a pending business-role grant into force (the second person of 三员分立).
+
+    Rule: 三员分立 — GB/T 22239-2019（等保 2.0） 8.1.4.2 访问控制: a grant holds once the system administrator,
+    a third person, confirms it.
+    """
     grant = _pending_grant(actor, grant)
     _check_duties(grant.user.role_codes() | {grant.role}, superuser=grant.user.is_superuser)
     if not grant.user.is_active:

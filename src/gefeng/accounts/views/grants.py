@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gefeng.accounts import selectors, services
 from gefeng.accounts.models import RoleGrant
 from gefeng.accounts.roles import ROLES, RoleCode
-from gefeng.core import scope
+from gefeng.core import actions, scope
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 
@@ -47,20 +46,22 @@ def grant_list(request: AuthedRequest) -> HttpResponse:
 
 def _decide(request: AuthedRequest, pk: int, confirm: bool) -> HttpResponse:
     grant = scope.get_or_404(request.user, RoleGrant.objects.select_related("user"), "accounts.confirm", pk=pk)
-    try:
-        if confirm:
-            services.rolegrant_confirm(actor=request.user, grant=grant)
-        else:
-            services.rolegrant_reject(actor=request.user, grant=grant)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        label = RoleCode(grant.role).label if grant.role in ROLES else grant.role
-        if confirm:
-            messages.success(request, _("已确认：%(user)s 获得“%(role)s”角色。") % {"user": grant.user, "role": label})
-        else:
-            messages.success(request, _("已拒绝：%(user)s 的“%(role)s”授权。") % {"user": grant.user, "role": label})
-    return redirect("accounts:grant-list")
+    label = RoleCode(grant.role).label if grant.role in ROLES else grant.role
+    if confirm:
+        done = _("已确认：%(user)s 获得“%(role)s”角色。") % {"user": grant.user, "role": label}
+        return actions.act(
+            request,
+            lambda: services.rolegrant_confirm(actor=request.user, grant=grant),
+            done=done,
+            back=reverse("accounts:grant-list"),
+        )
+    done = _("已拒绝：%(user)s 的“%(role)s”授权。") % {"user": grant.user, "role": label}
+    return actions.act(
+        request,
+        lambda: services.rolegrant_reject(actor=request.user, grant=grant),
+        done=done,
+        back=reverse("accounts:grant-list"),
+    )
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +25,7 @@ from gefeng.accounts.forms import (
 from gefeng.accounts.models import User, UserSession
 from gefeng.accounts.roles import DUTY_BUSINESS, ROLES, RoleCode
 from gefeng.accounts.views.common import REASONS, RECENT_FAILURES, _with_reasons
-from gefeng.core import scope
+from gefeng.core import actions, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.pii import mask_phone
@@ -288,13 +289,13 @@ def user_totp_reset(request: AuthedRequest, pk: int) -> HttpResponse:
     """Turn off another user's second factor (a lost phone); they may bind a new one after login."""
     viewer = request.user
     target = scope.get_or_404(viewer, User, "accounts.manage", pk=pk)
+    back = reverse("accounts:user-detail", args=[target.pk])
     if not target.totp_enabled:
         messages.info(request, _("该账号未启用动态口令。"))
-    else:
-        try:
-            services.totp_disable(actor=viewer, user=target)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已关闭该账号的动态口令。"))
-    return redirect("accounts:user-detail", pk=target.pk)
+        return redirect(back)
+    return actions.act(
+        request,
+        lambda: services.totp_disable(actor=viewer, user=target),
+        done=_("已关闭该账号的动态口令。"),
+        back=back,
+    )

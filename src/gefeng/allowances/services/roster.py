@@ -52,7 +52,12 @@ def _holders(org: OrgNode, as_of: dt.date) -> Iterator[dict[int, int]]:
 
 
 def _build_lines(run: AllowanceRun) -> dict[str, Any]:
-    """Delete the run's lines and write the roster again; returns counts."""
+    """Delete the run's lines and write the roster again; returns counts.
+
+    Rule: eligibility — living 劳模 (honours register, not revoked, awarded by the run's 资格认定日); the
+    highest level held decides the amount; the rule's conditions (living, retired only, hardship
+    only) come from the county notice; one payment per person, kind and year (the ledger).
+    """
     from gefeng.members.models import Member
     from gefeng.talent.models import TalentProfile
 

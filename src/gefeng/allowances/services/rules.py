@@ -130,7 +130,12 @@ def rule_save(
     """Create a rule row, or change one (`rule`) that no approved run has used yet.
 
     A new amount from a later year is a new row with that effective year, so the runs of earlier
-    years keep the amounts they were paid under."""
+    years keep the amounts they were paid under.
+
+    Rule: allowance amounts by kind, level and year are local — set from the county's yearly notice
+    on 劳模“三金一贴” (no public source fixes them; see docs/domain.md, 劳模待遇), entered here as the rule
+    table, never in code.
+    """
     _require(actor, kind)
     errors: dict[str, list[str]] = {}
     if level not in Level.values:
@@ -183,7 +188,11 @@ def rule_save(
 
 
 def rules_for_year(org: OrgNode, year: int) -> dict[tuple[int, str], AllowanceRule]:
-    """(kind id, level) → the rule in force in `year` (latest effective year ≤ year), active kinds."""
+    """(kind id, level) → the rule in force in `year` (latest effective year ≤ year), active kinds.
+
+    Rule: the amount in force is the rule row with the latest effective year ≤ the run's year (the
+    county notice's 自某年起执行).
+    """
     out: dict[tuple[int, str], AllowanceRule] = {}
     rows = (
         AllowanceRule.objects.filter(kind__org=org, kind__active=True, effective_from__lte=year)

@@ -137,7 +137,11 @@ CLASH_MESSAGE = "名单中有 {n} 人次在{year}年已由其他批次发放同�
 @transaction.atomic
 def run_approve(*, actor: Any, run: AllowanceRun) -> AllowanceRun:
     """Approve a submitted run: another officer than the one who prepared or submitted it. Writes
-    the payment ledger; a person is never paid twice for the same kind and year."""
+    the payment ledger; a person is never paid twice for the same kind and year.
+
+    Rule: four eyes (经办与审批分离) — the preparer and the submitter may not approve; a local
+    control of this platform, no setting. The ledger allows one payment per person, kind and year.
+    """
     _require(actor, run)
     run = _locked(run)
     if run.status != RunStatus.SUBMITTED:
