@@ -261,10 +261,19 @@ def run_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _g("批次审批后才能导出银行代发文件。"))
         return redirect("allowances:run-detail", pk=run.pk)
     reveal = scope.can(user, run, MANAGE)
-    services.record_export(actor=user, run=run, what="payment_file", reveal=reveal)
-    rows = selectors.payment_rows(user, run, reveal=reveal)
+    changes = services.export_changes(actor=user, run=run, reveal=reveal)
     suffix = "" if reveal else "（脱敏）"
-    return exports.stream_xlsx(f"{run.title}-银行代发{suffix}", selectors.PAYMENT_HEADERS, rows, sheet_name="代发明细")
+    return exports.download(
+        actor=user,
+        action="allowances.run.payment_file_exported",
+        filename=f"{run.title}-银行代发{suffix}",
+        headers=selectors.PAYMENT_HEADERS,
+        rows=selectors.payment_rows(user, run, reveal=reveal),
+        sheet_name="代发明细",
+        obj=run,
+        object_repr=str(run),
+        changes=changes,
+    )
 
 
 @require_GET
@@ -274,11 +283,15 @@ def run_report(request: AuthedRequest, pk: int) -> HttpResponseBase:
     run = _run(user, pk)
     report = selectors.totals(user, run)
     if request.GET.get("format") == "xlsx":
-        services.record_export(actor=user, run=run, what="report", reveal=False)
-        return exports.stream_xlsx(
-            f"{run.title}-汇总表",
-            selectors.report_headers(report),
-            selectors.report_rows(report),
+        return exports.download(
+            actor=user,
+            action="allowances.run.report_exported",
+            filename=f"{run.title}-汇总表",
+            headers=selectors.report_headers(report),
+            rows=selectors.report_rows(report),
             sheet_name="汇总",
+            obj=run,
+            object_repr=str(run),
+            changes=services.export_changes(actor=user, run=run, reveal=False),
         )
     return render(request, "allowances/run_report.html", {"run": run, "report": report})

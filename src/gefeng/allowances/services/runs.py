@@ -220,13 +220,10 @@ def run_cancel(*, actor: Any, run: AllowanceRun, reason: Any) -> AllowanceRun:
     return run
 
 
-def record_export(*, actor: Any, run: AllowanceRun, what: str, reveal: bool) -> None:
-    """Audit an export of a run (the payment file with full account numbers, the totals)."""
+def export_changes(*, actor: Any, run: AllowanceRun, reveal: bool) -> dict[str, Any]:
+    """What the audit entry of an export of a run says (the download writes it, `core.exports`).
+
+    Full ID and account numbers only for those who manage the run; refused otherwise."""
     if reveal and not scope.can(actor, run, MANAGE):
         raise PermissionDenied
-    audit.record(
-        actor=actor,
-        action=f"allowances.run.{what}_exported",
-        obj=run,
-        changes={"reveal": reveal, "recipients": run.recipients, "total": run.total},
-    )
+    return {"reveal": reveal, "recipients": run.recipients, "total": run.total}
