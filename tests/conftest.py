@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from gefeng.core.actors import SYSTEM
+
 PASSWORD = "Test#Pass2026"
 OUTSIDER_MARK = "恒辉编织"  # appears only in the outsider's part of the tree
 
@@ -43,7 +45,7 @@ def _build_tree() -> Tree:
     from gefeng.orgs.models import Kind
 
     def make(parent, kind, name, **kw):
-        return services.orgnode_create(actor=None, parent=parent, kind=kind, name=name, audit_it=False, **kw)
+        return services.orgnode_create(actor=SYSTEM, parent=parent, kind=kind, name=name, audit_it=False, **kw)
 
     county = make(None, Kind.COUNTY, "沛县", code="320322")
     longgu = make(county, Kind.TOWN, "龙固镇", code="320322106")
@@ -102,7 +104,7 @@ def personas(tree):
     users = {}
     for name, (roles, org_attr, superuser) in PERSONAS.items():
         users[name] = services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=name,
             name=f"{name}测试",
             org=getattr(tree, org_attr),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from gefeng.accounts import services
 from gefeng.accounts.models import LoginEvent, RoleGrant, User
 from gefeng.core import scope
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from tests.accounts.conftest import attempt, logged_in, text
 from tests.conftest import PASSWORD
@@ -173,7 +174,7 @@ def test_parallel_wrong_passwords_are_checked_no_more_than_the_limit(tree, monke
 
     from gefeng.accounts.backends import GuardedModelBackend
 
-    services.user_create(actor=None, username="target", name="目标", org=tree.county, password=PASSWORD)
+    services.user_create(actor=SYSTEM, username="target", name="目标", org=tree.county, password=PASSWORD)
     original = GuardedModelBackend.authenticate
 
     def slow(self, request, **kw):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from gefeng.accounts import services
 from gefeng.accounts.models import User, UserSession
 from gefeng.accounts.validators import ComplexityValidator, char_classes
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from tests.accounts.conftest import LOGIN, attempt, text
 from tests.conftest import PASSWORD
@@ -42,7 +43,7 @@ def _change(client, old=PASSWORD, new=NEW, repeat=None, **extra):
 
 def test_first_login_must_change_password(tree):
     services.user_create(
-        actor=None, username="newbie", name="新人", org=tree.longgu, password=PASSWORD, roles={"town_officer"}
+        actor=SYSTEM, username="newbie", name="新人", org=tree.longgu, password=PASSWORD, roles={"town_officer"}
     )
     client, response = attempt("newbie")
     assert response["Location"] == PASSWORD_URL
@@ -61,7 +62,7 @@ def test_first_login_must_change_password(tree):
 
 
 def test_first_login_keeps_next_through_the_password_change(tree):
-    services.user_create(actor=None, username="newbie", name="新人", org=tree.longgu, password=PASSWORD)
+    services.user_create(actor=SYSTEM, username="newbie", name="新人", org=tree.longgu, password=PASSWORD)
     client = Client()
     response = client.post(f"{LOGIN}?next=/accounts/me/", {"username": "newbie", "password": PASSWORD})
     assert response["Location"] == f"{PASSWORD_URL}?next=%2Faccounts%2Fme%2F"
@@ -90,7 +91,7 @@ def test_expiry_can_be_switched_off(personas, login_as):
 
 
 def test_logout_stays_open_while_the_password_must_change(tree):
-    services.user_create(actor=None, username="newbie", name="新人", org=tree.longgu, password=PASSWORD)
+    services.user_create(actor=SYSTEM, username="newbie", name="新人", org=tree.longgu, password=PASSWORD)
     client, _response = attempt("newbie")
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == LOGIN

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
 from tests.talent.conftest import honour, outsider_profile, person
 
 # kind → (amount per level, retired only, hardship only)
@@ -28,10 +29,10 @@ def kinds_and_rules(county: Any, *, since: int = 2015) -> dict[str, Any]:
         return {k.name: k for k in AllowanceKind.objects.filter(org=county)}
     out = {}
     for order, (name, (amounts, retired, hardship)) in enumerate(KINDS.items()):
-        kind = services.kind_create(actor=None, org=county, name=name, order=order)
+        kind = services.kind_create(actor=SYSTEM, org=county, name=name, order=order)
         for level, amount in amounts.items():
             services.rule_save(
-                actor=None,
+                actor=SYSTEM,
                 kind=kind,
                 level=level,
                 amount=amount,
@@ -62,12 +63,12 @@ def world(tree: Any) -> World:
     outsider_profile(tree)
     runs = {r.year: r for r in AllowanceRun.objects.filter(org=tree.county)}
     if not runs:
-        approved = services.run_create(actor=None, org=tree.county, year=2019)
-        services.run_submit(actor=None, run=approved)
-        services.run_approve(actor=None, run=approved)
-        submitted = services.run_create(actor=None, org=tree.county, year=2020)
-        services.run_submit(actor=None, run=submitted)
-        services.run_create(actor=None, org=tree.county, year=2021)
+        approved = services.run_create(actor=SYSTEM, org=tree.county, year=2019)
+        services.run_submit(actor=SYSTEM, run=approved)
+        services.run_approve(actor=SYSTEM, run=approved)
+        submitted = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+        services.run_submit(actor=SYSTEM, run=submitted)
+        services.run_create(actor=SYSTEM, org=tree.county, year=2021)
         runs = {r.year: r for r in AllowanceRun.objects.filter(org=tree.county)}
     return World(kinds, runs[2021], runs[2020], runs[2019])
 
@@ -99,7 +100,7 @@ def model_factory(tree):
         honour(member, level=level, year=year)
         profile = TalentProfile.objects.get(person=member)
         services.profile_update(
-            actor=None,
+            actor=SYSTEM,
             profile=profile,
             data={
                 "retired": retired,
@@ -110,7 +111,7 @@ def model_factory(tree):
         )
         if bank:
             services.profile_bank_update(
-                actor=None,
+                actor=SYSTEM,
                 profile=profile,
                 bank_holder=name,
                 bank_name="中国农业银行沛县支行",

@@ -12,6 +12,7 @@ from django.db import connection
 from gefeng.accounts import services as account_services
 from gefeng.allowances import services
 from gefeng.allowances.models import AllowanceRun, Payment, RunLine, RunStatus
+from gefeng.core.actors import SYSTEM
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -26,7 +27,7 @@ pytestmark = [
 def _officers(tree):
     return [
         account_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=f"officer{i}",
             name=f"审批人{i}",
             org=tree.county,
@@ -67,10 +68,10 @@ def _race(jobs) -> list[str]:
 def two_runs(tree, kinds, model_factory):
     for name in ("甲一某", "乙二某", "丙三某"):
         model_factory(name=name)
-    a = services.run_create(actor=None, org=tree.county, year=2020)
-    b = services.run_create(actor=None, org=tree.county, year=2020)
-    services.run_submit(actor=None, run=a)
-    services.run_submit(actor=None, run=b)
+    a = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    b = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    services.run_submit(actor=SYSTEM, run=a)
+    services.run_submit(actor=SYSTEM, run=b)
     return a, b
 
 

@@ -15,6 +15,7 @@ from gefeng.accounts import services as account_services
 from gefeng.allowances import figures, services
 from gefeng.allowances.models import AllowanceRule, Payment, RunLine, RunStatus
 from gefeng.core import figures as core_figures
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from tests.conftest import PASSWORD
 from tests.talent.conftest import honour, person
@@ -32,7 +33,7 @@ def _amounts(run) -> dict[str, dict[str, Decimal]]:
 @pytest.fixture
 def second_officer(tree):
     return account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="county2",
         name="县总工会复核",
         org=tree.county,
@@ -49,7 +50,7 @@ def test_eligibility_and_amounts(tree, kinds, model_factory):
     model_factory(name="丁已故", deceased_on=dt.date(2018, 5, 1))
     model_factory(name="戊国家", level="national", retired=True, hardship=True)
     late = model_factory(name="己新评", year=2020)  # awarded 2020-04-28, after the 资格认定日
-    run = services.run_create(actor=None, org=tree.county, year=2020, as_of=dt.date(2020, 1, 10))
+    run = services.run_create(actor=SYSTEM, org=tree.county, year=2020, as_of=dt.date(2020, 1, 10))
     amounts = _amounts(run)
     assert amounts["甲县级"] == {"荣誉津贴": 400, "春节慰问金": 300}
     assert amounts["乙退休"] == {"荣誉津贴": 400, "春节慰问金": 300, "医疗补贴": 300}
@@ -73,7 +74,7 @@ def test_highest_level_decides_and_revoked_or_other_honours_do_not_count(tree, k
     )
     civil = person(tree.xinge_union, name="丙文明")
     honour(civil, kind="civilized_worker", title="沛县文明职工", year=2012)
-    run = services.run_create(actor=None, org=tree.county, year=2020)
+    run = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
     amounts = _amounts(run)
     assert amounts == {"甲两级": {"荣誉津贴": 1200, "春节慰问金": 500}}
     assert set(RunLine.objects.filter(run=run).values_list("level", flat=True)) == {"city"}
@@ -81,16 +82,16 @@ def test_highest_level_decides_and_revoked_or_other_honours_do_not_count(tree, k
 
 def test_the_rule_in_force_is_the_latest_effective_year(tree, kinds, model_factory):
     model_factory(name="甲县级")
-    rule = services.rule_save(actor=None, kind=kinds["荣誉津贴"], level="county", amount="500", effective_from=2021)
+    rule = services.rule_save(actor=SYSTEM, kind=kinds["荣誉津贴"], level="county", amount="500", effective_from=2021)
     assert rule.amount == Decimal("500.00")
-    run_2020 = services.run_create(actor=None, org=tree.county, year=2020)
-    run_2021 = services.run_create(actor=None, org=tree.county, year=2021)
+    run_2020 = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    run_2021 = services.run_create(actor=SYSTEM, org=tree.county, year=2021)
     assert _amounts(run_2020)["甲县级"]["荣誉津贴"] == 400
     assert _amounts(run_2021)["甲县级"]["荣誉津贴"] == 500
     # A zero amount stops a kind for that level; an inactive kind is not paid at all.
-    services.rule_save(actor=None, kind=kinds["春节慰问金"], level="county", amount=0, effective_from=2022)
-    services.kind_update(actor=None, kind=kinds["医疗补贴"], data={"active": False})
-    run_2022 = services.run_create(actor=None, org=tree.county, year=2022)
+    services.rule_save(actor=SYSTEM, kind=kinds["春节慰问金"], level="county", amount=0, effective_from=2022)
+    services.kind_update(actor=SYSTEM, kind=kinds["医疗补贴"], data={"active": False})
+    run_2022 = services.run_create(actor=SYSTEM, org=tree.county, year=2022)
     assert _amounts(run_2022)["甲县级"] == {"荣誉津贴": 500}
 
 
@@ -159,10 +160,10 @@ def test_a_repeated_run_pays_nobody_twice(tree, kinds, model_factory, personas, 
 
 def test_clashing_runs_cannot_both_be_approved(tree, kinds, model_factory, second_officer):
     model_factory(name="甲某")
-    a = services.run_create(actor=None, org=tree.county, year=2020)
-    b = services.run_create(actor=None, org=tree.county, year=2020)  # built before a was approved
-    services.run_submit(actor=None, run=a)
-    services.run_submit(actor=None, run=b)
+    a = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    b = services.run_create(actor=SYSTEM, org=tree.county, year=2020)  # built before a was approved
+    services.run_submit(actor=SYSTEM, run=a)
+    services.run_submit(actor=SYSTEM, run=b)
     services.run_approve(actor=second_officer, run=a)
     assert services.clashes(b) == 2
     with pytest.raises(ValidationError) as exc:
@@ -173,15 +174,15 @@ def test_clashing_runs_cannot_both_be_approved(tree, kinds, model_factory, secon
     assert Payment.objects.count() == 2
     # Returned and rebuilt, it has nothing left to pay.
     services.run_return(actor=second_officer, run=b, comment="重复")
-    rebuilt = services.run_rebuild(actor=None, run=b)
+    rebuilt = services.run_rebuild(actor=SYSTEM, run=b)
     assert rebuilt.recipients == 0 and rebuilt.skipped["already_paid"] == 2
 
 
 def test_the_ledger_refuses_a_second_payment_at_the_database(tree, kinds, model_factory, second_officer):
     model_factory()
-    a = services.run_create(actor=None, org=tree.county, year=2020)
-    b = services.run_create(actor=None, org=tree.county, year=2020)
-    services.run_submit(actor=None, run=a)
+    a = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    b = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    services.run_submit(actor=SYSTEM, run=a)
     services.run_approve(actor=second_officer, run=a)
     line = RunLine.objects.filter(run=b).first()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -243,8 +244,8 @@ def test_run_input_is_checked(tree, kinds, personas):
 def test_figures_count_approved_runs_only_and_follow_the_subtree(tree, kinds, model_factory, second_officer):
     model_factory(name="甲新格")
     model_factory(name="乙恒辉", union=tree.henghui_union, retired=True)
-    run = services.run_create(actor=None, org=tree.county, year=2020)
-    services.run_submit(actor=None, run=run)
+    run = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    services.run_submit(actor=SYSTEM, run=run)
     computed = core_figures.compute(tree.county, 2020)
     assert computed["allowance_recipients"] == 0 and computed["allowance_total_yuan"] == 0
     services.run_approve(actor=second_officer, run=run)

@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 from gefeng.accounts import services as account_services
 from gefeng.allowances import services
 from gefeng.allowances.models import AllowanceKind, AllowanceRun, Payment, RunStatus
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from tests.conftest import PASSWORD
 
@@ -29,16 +30,16 @@ def _sheet(response) -> list[list]:
 def approved(tree, kinds, model_factory):
     a = model_factory(name="刘一线", retired=True)
     b = model_factory(name="赵恒辉", union=tree.henghui_union, level="city", hardship=True)
-    run = services.run_create(actor=None, org=tree.county, year=2020)
-    services.run_submit(actor=None, run=run)
-    services.run_approve(actor=None, run=run)
+    run = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
+    services.run_submit(actor=SYSTEM, run=run)
+    services.run_approve(actor=SYSTEM, run=run)
     return {"run": run, "a": a, "b": b}
 
 
 def test_workflow_through_the_pages(tree, kinds, model_factory, personas, login_as):
     model_factory(name="刘一线")
     account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="county2",
         name="复核人",
         org=tree.county,
@@ -106,7 +107,7 @@ def test_payment_file_for_the_auditor_is_masked(approved, login_as):
 
 def test_payment_file_only_after_approval(tree, kinds, model_factory, login_as):
     model_factory()
-    run = services.run_create(actor=None, org=tree.county, year=2020)
+    run = services.run_create(actor=SYSTEM, org=tree.county, year=2020)
     response = login_as("county").get(reverse("allowances:run-export", args=[run.pk]))
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action="allowances.run.payment_file_exported").exists()
@@ -150,6 +151,6 @@ def test_kind_and_rule_forms_with_bad_input(tree, kinds, login_as):
 
 
 def test_demo_kinds_are_marked(tree, login_as):
-    services.kind_create(actor=None, org=tree.county, name="劳模荣誉津贴", is_demo=True)
+    services.kind_create(actor=SYSTEM, org=tree.county, name="劳模荣誉津贴", is_demo=True)
     page = login_as("auditor").get(reverse("allowances:kind-list")).content.decode()
     assert "演示" in page and "新增津贴种类" not in page

@@ -17,6 +17,7 @@ from gefeng.accounts import services as account_services
 from gefeng.accounts.models import RoleGrant, User
 from gefeng.accounts.roles import RoleCode
 from gefeng.core import demo
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.models import AuditEntry
 from gefeng.core.validators import normalize_mobile, normalize_region_code, normalize_uscc
@@ -275,7 +276,7 @@ def test_other_users_survive_a_reset(loaded):
 
     with acting_from(RequestInfo(source="cli")):
         keeper = account_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username="root2",
             name="另一管理员",
             org=OrgNode.objects.get(code="91320322710079198U"),
@@ -284,7 +285,7 @@ def test_other_users_survive_a_reset(loaded):
             must_change=False,
         )
         loose = account_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username="loose",
             name="无组织",
             org=None,

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gefeng.core import notifications
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import Notification
 
 
@@ -118,7 +119,7 @@ def test_reform_remind_notifies_the_units_reporters(personas, tree, published):
 
     # A second reporter at 县人社局, and a disabled one who gets nothing.
     account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="hrss2",
         name="人社二",
         org=tree.hrss,
@@ -127,7 +128,7 @@ def test_reform_remind_notifies_the_units_reporters(personas, tree, published):
         must_change=False,
     )
     gone = account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="hrss3",
         name="人社三",
         org=tree.hrss,

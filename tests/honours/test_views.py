@@ -262,7 +262,7 @@ def test_a_unit_liaison_reaches_no_member_below_its_unit(world, tree, personas, 
     from gefeng.orgs.models import Kind
 
     union = org_services.orgnode_create(
-        actor=None, parent=tree.hrss, kind=Kind.UNION, name="沛县人社局机关工会", audit_it=False
+        actor=SYSTEM, parent=tree.hrss, kind=Kind.UNION, name="沛县人社局机关工会", audit_it=False
     )
     member = join(union, "人社会员")
     client = login_as("liaison")

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook
 
 from gefeng.core import pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.members import exporting, services
 from gefeng.members.models import ImportJob, ImportStatus, Member, MembershipEvent, Status
@@ -165,7 +166,7 @@ def test_import_members_into_an_enterprise_without_a_union(roster, tree):
     from gefeng.orgs.models import Kind
 
     bare = org_services.orgnode_create(
-        actor=None,
+        actor=SYSTEM,
         parent=tree.longgu,
         kind=Kind.ENTERPRISE,
         name="沛县无会科技有限公司",

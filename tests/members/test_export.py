@@ -12,6 +12,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from gefeng.accounts import services as account_services
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.members import exporting, services
 from gefeng.members.models import Member
@@ -160,7 +161,7 @@ def test_reveal_needs_the_reveal_right_on_the_whole_scope(registry, tree, person
     # A worker who also chairs 新格's union: sees their own record at 恒辉 (本人) but may reveal
     # only at 新格, so the full numbers of the whole export are refused.
     mixed = account_services.user_create(
-        actor=None,
+        actor=SYSTEM,
         username="mixed",
         name="兼职主席",
         org=tree.xinge,

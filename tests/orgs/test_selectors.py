@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
 from gefeng.orgs import selectors, services
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.orgs.selectors import NodeFilters
@@ -20,7 +21,7 @@ def _names(nodes) -> list[str]:
 def _add_enterprises(parent, count: int, prefix: str = "企业") -> list[OrgNode]:
     return [
         services.orgnode_create(
-            actor=None, parent=parent, kind=Kind.ENTERPRISE, name=f"{prefix}{i:03d}", audit_it=False
+            actor=SYSTEM, parent=parent, kind=Kind.ENTERPRISE, name=f"{prefix}{i:03d}", audit_it=False
         )
         for i in range(count)
     ]

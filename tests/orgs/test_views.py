@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.orgs import services, views
 from gefeng.orgs.models import Kind, OrgNode
@@ -66,7 +67,7 @@ def test_children_page_with_load_more(tree, client_for, monkeypatch):
     monkeypatch.setattr(views, "CHILDREN_PAGE", 2)
     for i in range(3):
         services.orgnode_create(
-            actor=None, parent=tree.kejiju, kind=Kind.ENTERPRISE, name=f"科技企业{i}", audit_it=False
+            actor=SYSTEM, parent=tree.kejiju, kind=Kind.ENTERPRISE, name=f"科技企业{i}", audit_it=False
         )
     client = client_for("county")
     first = _text(client.get(_url("orgs:node-children", tree.kejiju), **HX))
@@ -165,7 +166,7 @@ def test_list_ignores_bad_filter_values(tree, client_for, query):
 def test_list_pages_without_counting(tree, client_for):
     for i in range(21):
         services.orgnode_create(
-            actor=None, parent=tree.kejiju, kind=Kind.ENTERPRISE, name=f"分页企业{i:02d}", audit_it=False
+            actor=SYSTEM, parent=tree.kejiju, kind=Kind.ENTERPRISE, name=f"分页企业{i:02d}", audit_it=False
         )
     client = client_for("county")
     first = _text(client.get(_url("orgs:node-list", q="分页企业", sort="name")))

@@ -187,7 +187,7 @@ class TestFromTheDatabase:
         assert selectors.item_states([item], on=D(2021, 6, 1))[item.pk].indicators[0].current == 0
         for name in ("甲工会", "乙工会"):
             org_services.orgnode_create(
-                actor=None,
+                actor=SYSTEM,
                 parent=tree.longgu,
                 kind=Kind.UNION,
                 name=name,
@@ -211,7 +211,7 @@ class TestFromTheDatabase:
             ],
         )
         org_services.orgnode_create(
-            actor=None,
+            actor=SYSTEM,
             parent=tree.longgu,
             kind=Kind.UNION,
             name="龙固新工会",

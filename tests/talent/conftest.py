@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.validators import id_check_char
 
 
@@ -80,7 +81,7 @@ def outsider_profile(tree: Any):
     honour(member)
     profile = TalentProfile.objects.get(person=member)
     return services.profile_bank_update(
-        actor=None,
+        actor=SYSTEM,
         profile=profile,
         bank_holder="赵恒辉",
         bank_name="中国农业银行沛县支行",
@@ -98,7 +99,7 @@ def xinge_model(tree):
     honour(member)
     profile = TalentProfile.objects.get(person=member)
     return services.profile_bank_update(
-        actor=None,
+        actor=SYSTEM,
         profile=profile,
         bank_holder="刘新格",
         bank_name="中国工商银行沛县支行",

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.talent import sections, services
 from gefeng.talent.models import Source, TalentCategory, TalentProfile
@@ -92,7 +93,7 @@ def test_manual_categories_survive_a_resync(tree, personas):
     profile = TalentProfile.objects.get(person=member)
     craftsman = TalentCategory.objects.get(code="craftsman")
     services.profile_update(actor=personas["county"], profile=profile, data={}, categories=[craftsman])
-    services.sync_all()
+    services.sync_all(actor=SYSTEM)
     assert _codes(profile) == {"labour_model", "craftsman"}
 
 

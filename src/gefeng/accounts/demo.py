@@ -122,7 +122,7 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, in
     _reattach()
     for acc in _ACCOUNTS:
         account_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=acc.username,
             name=acc.name,
             org=orgs_demo.node(acc.org),

@@ -17,7 +17,12 @@ def char_classes(password: str) -> int:
 class ComplexityValidator:
     """At least GEFENG_PASSWORD_MIN_LENGTH characters from GEFENG_PASSWORD_MIN_CLASSES of the
     four classes (lower case, upper case, digits, symbols) — the usual reading of 等保 2.0
-    “口令具有复杂度要求”."""
+    “口令具有复杂度要求”.
+
+    Rule: password complexity — GB/T 22239-2019（等保 2.0） 8.1.4.1 a); length and character classes are
+    the settings GEFENG_PASSWORD_MIN_LENGTH and GEFENG_PASSWORD_MIN_CLASSES (lab practice ≥ 8
+    characters, 3 classes).
+    """
 
     def validate(self, password: str, user=None) -> None:
         errors = []

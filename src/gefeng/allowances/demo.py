@@ -30,6 +30,7 @@ from django.utils import timezone
 from gefeng.allowances import services
 from gefeng.allowances.models import AllowanceKind, AllowanceRule, AllowanceRun, Payment, RunLine
 from gefeng.core import bulk, pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.people import PersonFactory
 from gefeng.members import idtail
 from gefeng.members.demo import MEMBER_COLUMNS
@@ -367,12 +368,12 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, An
     profiles = _profiles(rng, slots, people)
     _kinds_and_rules(county)
     run = services.run_create(
-        actor=None, org=county, year=2020, as_of=AS_OF_2020, title="2020年春节劳模“三金一贴”发放", note="演示数据"
+        actor=SYSTEM, org=county, year=2020, as_of=AS_OF_2020, title="2020年春节劳模“三金一贴”发放", note="演示数据"
     )
-    services.run_submit(actor=None, run=run)
+    services.run_submit(actor=SYSTEM, run=run)
     approver = User.objects.filter(username="xianzong", is_active=True).first()
     run = services.run_approve(actor=approver, run=run)
-    run = services.run_mark_paid(actor=None, run=run, paid_on=PAID_2020)
+    run = services.run_mark_paid(actor=SYSTEM, run=run, paid_on=PAID_2020)
     AllowanceRun.objects.filter(pk=run.pk).update(
         built_at=_aware(dt.date(2020, 1, 10), 9),
         submitted_at=_aware(dt.date(2020, 1, 13), 15),

@@ -261,19 +261,23 @@ def run_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _g("批次审批后才能导出银行代发文件。"))
         return redirect("allowances:run-detail", pk=run.pk)
     reveal = scope.can(user, run, MANAGE)
-    services.record_export(actor=user, run=run, what="payment_file", reveal=reveal)
-    rows = selectors.payment_rows(user, run, reveal=reveal)
+    changes = services.export_changes(actor=user, run=run, reveal=reveal)
     suffix = "" if reveal else "（脱敏）"
-    return exports.stream_xlsx(
-        f"{run.title}-银行代发{suffix}",
-        selectors.PAYMENT_HEADERS,
-        rows,
+    return exports.download(
+        actor=user,
+        action="allowances.run.payment_file_exported",
+        filename=f"{run.title}-银行代发{suffix}",
+        headers=selectors.PAYMENT_HEADERS,
+        rows=selectors.payment_rows(user, run, reveal=reveal),
         sheet_name="代发明细",
+        obj=run,
+        object_repr=str(run),
+        changes=changes,
         money_columns=_money_columns(selectors.PAYMENT_HEADERS),
     )
 
 
-def _money_columns(headers: tuple[str, ...]) -> list[int]:
+def _money_columns(headers: tuple[str, ...] | list[str]) -> list[int]:
     """The columns of amounts (headed 金额…): written as `#,##0.00`."""
     return [i for i, head in enumerate(headers) if "金额" in head]
 
@@ -285,13 +289,17 @@ def run_report(request: AuthedRequest, pk: int) -> HttpResponseBase:
     run = _run(user, pk)
     report = selectors.totals(user, run)
     if request.GET.get("format") == "xlsx":
-        services.record_export(actor=user, run=run, what="report", reveal=False)
         headers = selectors.report_headers(report)
-        return exports.stream_xlsx(
-            f"{run.title}-汇总表",
-            headers,
-            selectors.report_rows(report),
+        return exports.download(
+            actor=user,
+            action="allowances.run.report_exported",
+            filename=f"{run.title}-汇总表",
+            headers=headers,
+            rows=selectors.report_rows(report),
             sheet_name="汇总",
+            obj=run,
+            object_repr=str(run),
+            changes=services.export_changes(actor=user, run=run, reveal=False),
             money_columns=_money_columns(headers),
         )
     return render(request, "allowances/run_report.html", {"run": run, "report": report})

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
+from gefeng.core.actors import accepts_system
 from gefeng.core.validators import normalize_mobile, normalize_region_code, normalize_uscc
 from gefeng.orgs.models import ALLOWED_CHILDREN, Kind, OrgNode, segment
 
@@ -31,6 +32,9 @@ EDITABLE_FIELDS = (
 
 
 def _clean_code(kind: str, code: str) -> str:
+    """A node's code: a county or town has its 行政区划代码 (GB/T 2260, with the 乡镇 extension of
+    GB/T 10114), an enterprise or union its 统一社会信用代码 (GB 32100-2015); a union's begins with
+    81 (登记管理部门 8 = 工会, GB 32100 table 1)."""
     code = (code or "").strip().upper()
     if not code:
         return ""
@@ -93,17 +97,20 @@ def _next_child_path(parent: OrgNode | None) -> str:
     return locked.path + segment(locked.last_child + 1)
 
 
+@accepts_system
 @transaction.atomic
 def orgnode_create(*, actor: Any, parent: OrgNode | None, kind: str, audit_it: bool = True, **fields: Any) -> OrgNode:
-    """Create a node under `parent` (None only for the county root, by the system administrator)."""
+    """Create a node under `parent` (None only for the county root, by the system administrator).
+
+    Rule: which kind of node may stand under which (`ALLOWED_CHILDREN`) is the county's own
+    structure of 县总工会 → 镇（街道）工会 → 企业 / 工会, a local rule with no setting."""
     if kind not in Kind.values:
         raise ValidationError({"kind": ["组织类型无效。"]})
     if parent is None:
-        if actor is not None and not getattr(actor, "is_superuser", False):
+        if not actors.is_system(actor) and not getattr(actor, "is_superuser", False):
             raise scope.PermissionDenied
     else:
-        if actor is not None:
-            scope.require(actor, parent, "orgs.change")
+        actors.require(actor, parent, "orgs.change")
         if kind not in ALLOWED_CHILDREN[parent.kind]:
             raise ValidationError({"kind": [f"“{parent.get_kind_display()}”下不能建立“{Kind(kind).label}”。"]})
     clean = _validate(kind, {f: fields.get(f) for f in EDITABLE_FIELDS if f in fields} | {"name": fields.get("name")})

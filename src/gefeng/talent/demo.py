@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from gefeng.core.actors import SYSTEM
 from gefeng.talent import services
 from gefeng.talent.models import TalentMembership, TalentProfile
 
 
 def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, Any]:
     services.ensure_default_categories()
-    result = services.sync_all()
+    result = services.sync_all(actor=SYSTEM)
     if stdout is not None:
         stdout.write(f"人才库：{result['people']} 名荣誉获得者，新建档案 {result['created']} 份\n")
     return {"talent_profiles": TalentProfile.objects.count()}

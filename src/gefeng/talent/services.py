@@ -21,7 +21,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
+from gefeng.core.actors import SYSTEM, accepts_system
 from gefeng.core.validators import clean_text
 from gefeng.members.models import Member
 from gefeng.talent.models import LEVEL_RANK, RANK_LEVEL, Source, TalentCategory, TalentMembership, TalentProfile
@@ -60,14 +61,8 @@ def ensure_default_categories() -> int:
     return len(missing)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _require_manage_person(actor: Any, person: Member) -> None:
-    if actor is None:  # the server console and the demo loader
-        return
-    if not scope.can(actor, person.union, MANAGE_PERM):
+    if not actors.can(actor, person.union, MANAGE_PERM):
         raise PermissionDenied
 
 
@@ -147,13 +142,18 @@ def sync_people(person_ids: Iterable[int], *, today: dt.date | None = None, crea
     return _apply(batch, today, create=create) if batch else 0
 
 
+@accepts_system
 @transaction.atomic
-def sync_all(*, actor: Any = None, today: dt.date | None = None) -> dict[str, int]:
+def sync_all(*, actor: Any, today: dt.date | None = None) -> dict[str, int]:
     """Bring every honour holder's profile in step with the register (in batches of people).
 
-    Profiles of people whose honours were all revoked stay (with no honour category)."""
-    if actor is not None:
-        scope.require_perm(actor, MANAGE_PERM)
+    Profiles of people whose honours were all revoked stay (with no honour category).
+
+    Rule: the pool's honour categories follow the honours register (a revoked honour leaves the
+    pool's honour category); which honour kinds make which talent category is local data
+    (TalentCategory.honour_kinds), set by the county.
+    """
+    actors.require_perm(actor, MANAGE_PERM)
     today = today or dt.date.today()
     created = people = 0
     batch: dict[int, list[tuple[str, str]]] = {}
@@ -178,7 +178,7 @@ def sync_all(*, actor: Any = None, today: dt.date | None = None) -> dict[str, in
     if stale_ids:
         _apply({pid: [] for pid in stale_ids}, today)
     result = {"people": people, "created": created, "cleared": len(stale_ids)}
-    if actor is not None:
+    if not actors.is_system(actor):  # the demo loader's sync is part of loading the demo
         audit.record(actor=actor, action="talent.profiles.synced", object_type="talent.talentprofile", changes=result)
     return result
 
@@ -229,6 +229,7 @@ def _clean(data: dict[str, Any], *, today: dt.date, birth: dt.date | None) -> di
     return out
 
 
+@accepts_system
 @transaction.atomic
 def profile_create(
     *,
@@ -249,7 +250,7 @@ def profile_create(
     clean = _clean(data or {}, today=today, birth=person.birth_date)
     if not cats and not person.honours.filter(revoked_on__isnull=True).exists():
         raise ValidationError({"categories": ["请至少选择一个人才类别（没有荣誉记录的人员须人工认定类别）。"]})
-    profile = TalentProfile.objects.create(person=person, entered_on=today, created_by=_user(actor), **clean)
+    profile = TalentProfile.objects.create(person=person, entered_on=today, created_by=actors.user_of(actor), **clean)
     TalentMembership.objects.bulk_create(
         [TalentMembership(profile=profile, category=c, source=Source.MANUAL) for c in cats]
     )
@@ -266,13 +267,13 @@ def profile_create(
     return profile
 
 
+@accepts_system
 @transaction.atomic
 def profile_update(
     *, actor: Any, profile: TalentProfile, data: dict[str, Any], categories: Iterable[Any] | None = None
 ) -> TalentProfile:
     """Edit a profile: manual categories, note, retired, deceased, hardship."""
-    if actor is not None:
-        scope.require(actor, profile, MANAGE_PERM)
+    actors.require(actor, profile, MANAGE_PERM)
     profile = TalentProfile.objects.select_for_update().select_related("person").get(pk=profile.pk)
     clean = _clean(
         {f: getattr(profile, f) for f in EDITABLE} | data, today=dt.date.today(), birth=profile.person.birth_date
@@ -318,14 +319,14 @@ def clean_bank(holder: Any, bank_name: Any, account: Any) -> tuple[str, str, str
     return holder_s, bank_s, account_s
 
 
+@accepts_system
 @transaction.atomic
 def profile_bank_update(
     *, actor: Any, profile: TalentProfile, bank_holder: Any, bank_name: Any, bank_account: Any
 ) -> TalentProfile:
     """Record where the person's allowances are paid. The account number is sealed at rest and
     written to the audit log masked."""
-    if actor is not None:
-        scope.require(actor, profile, BANK_PERM)
+    actors.require(actor, profile, BANK_PERM)
     profile = TalentProfile.objects.select_for_update().get(pk=profile.pk)
     holder, bank, account = clean_bank(bank_holder, bank_name, bank_account)
     fields = ("bank_holder", "bank_name", "bank_account")
@@ -349,6 +350,7 @@ def profile_reveal(*, actor: Any, profile: TalentProfile) -> str:
 # ---------------------------------------------------------------- categories
 
 
+@accepts_system
 @transaction.atomic
 def category_save(
     *,
@@ -361,11 +363,14 @@ def category_save(
 ) -> TalentCategory:
     """Create or change a category of the pool; the profiles' categories from honours follow.
 
-    Categories are the county's reference data: `honours.manage` (the county office) edits them."""
+    Categories are the county's reference data: `honours.manage` (the county office) edits them.
+
+    Rule: talent categories (劳模, 工匠, 技能人才 …) are the county's own list; the honour kinds that fill
+    them are data, not code.
+    """
     from gefeng.honours.models import HonourKind
 
-    if actor is not None:
-        scope.require_perm(actor, MANAGE_PERM)
+    actors.require_perm(actor, MANAGE_PERM)
     errors: dict[str, list[str]] = {}
     name_s = clean_text(name)[:40] if name else ""
     if not name_s:
@@ -402,5 +407,5 @@ def category_save(
         action = "talent.category.updated"
     audit.record(actor=actor, action=action, obj=category, changes=changes)
     if "honour_kinds" in changes or "active" in changes or action.endswith("created"):
-        sync_all()
+        sync_all(actor=SYSTEM)  # a step of this service, audited above
     return category

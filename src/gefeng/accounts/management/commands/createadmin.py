@@ -7,6 +7,7 @@ from django.core.management import BaseCommand, CommandError
 
 from gefeng.accounts import services
 from gefeng.accounts.roles import RoleCode
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.orgs.models import OrgNode
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         with acting_from(RequestInfo(source="cli")):
             try:
                 user = services.user_create(
-                    actor=None,
+                    actor=SYSTEM,
                     username=opts["username"],
                     name=opts["name"] or label,
                     org=org,

@@ -8,6 +8,7 @@ from django.core.management import BaseCommand, CommandError
 
 from gefeng.accounts import services
 from gefeng.accounts.models import User
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 raise CommandError("两次输入的密码不一致。")
         with acting_from(RequestInfo(source="cli")):
             try:
-                services.password_change(actor=None, user=user, new_password=password)
+                services.password_change(actor=SYSTEM, user=user, new_password=password)
             except ValidationError as exc:
                 raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(f"已重置 {user.username} 的密码，下次登录须修改。")
