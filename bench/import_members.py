@@ -109,16 +109,19 @@ def prepare(postgres: bool, data_dir: str) -> tuple[str | None, int]:
     from django.core.management import call_command
     from django.db import connection
 
+    from gefeng.core.actors import SYSTEM
     from gefeng.orgs import services
     from gefeng.orgs.models import Kind
 
     call_command("migrate", verbosity=0)
-    county = services.orgnode_create(actor=None, parent=None, kind=Kind.COUNTY, name="沛县", code="320322")
-    town = services.orgnode_create(actor=None, parent=county, kind=Kind.TOWN, name="龙固镇")
+    county = services.orgnode_create(actor=SYSTEM, parent=None, kind=Kind.COUNTY, name="沛县", code="320322")
+    town = services.orgnode_create(actor=SYSTEM, parent=county, kind=Kind.TOWN, name="龙固镇")
     enterprise = services.orgnode_create(
-        actor=None, parent=town, kind=Kind.ENTERPRISE, name="沛县恒盛机械制造有限公司", industry="C"
+        actor=SYSTEM, parent=town, kind=Kind.ENTERPRISE, name="沛县恒盛机械制造有限公司", industry="C"
     )
-    union = services.orgnode_create(actor=None, parent=enterprise, kind=Kind.UNION, name="沛县恒盛机械制造有限公司工会")
+    union = services.orgnode_create(
+        actor=SYSTEM, parent=enterprise, kind=Kind.UNION, name="沛县恒盛机械制造有限公司工会"
+    )
     connection.close()
     return url, union.pk
 

@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry, Notification
 from gefeng.members.models import Member, Status
 from gefeng.workers import services
@@ -175,7 +176,7 @@ def test_join_without_an_employer_union_goes_to_the_town_union(personas, tree):
     from gefeng.orgs.models import Kind
 
     town_union = org_services.orgnode_create(
-        actor=None, parent=tree.longgu, kind=Kind.UNION, name="龙固镇总工会", audit_it=False
+        actor=SYSTEM, parent=tree.longgu, kind=Kind.UNION, name="龙固镇总工会", audit_it=False
     )
     union, employer = services.route_union(town=tree.longgu, employer_name="某某小超市", group="")
     assert (union, employer) == (town_union, None)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gefeng.accounts.models import User
 from gefeng.core import pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.validators import id_check_char
 from gefeng.members import services as member_services
 from gefeng.members.models import Member, MembershipEvent, NewFormGroup
@@ -162,5 +163,5 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, in
         )
         transfers = 1
     # Activation codes for the union's unbound members (the sheet the chair prints).
-    codes = services.codes_issue(actor=None, union=union)
+    codes = services.codes_issue(actor=SYSTEM, union=union)
     return {"members_bound": 1, "join_applications": apps, "transfers": transfers, "activation_codes": codes}

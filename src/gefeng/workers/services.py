@@ -27,7 +27,8 @@ from django.utils import timezone
 from gefeng.accounts import services as account_services
 from gefeng.accounts.models import User
 from gefeng.accounts.roles import RoleCode
-from gefeng.core import audit, context, notifications, pii, scope
+from gefeng.core import actors, audit, context, notifications, pii, scope
+from gefeng.core.actors import SYSTEM, accepts_system
 from gefeng.core.validators import clean_text, normalize_mobile, parse_id_number
 from gefeng.members import services as member_services
 from gefeng.members.models import Member, NewFormGroup, Status
@@ -100,7 +101,7 @@ def account_register(*, username: str, name: str, phone: str, password: str) -> 
         raise ValidationError(errors)
     with transaction.atomic():
         user = account_services.user_create(
-            actor=None,
+            actor=SYSTEM,
             username=username,
             name=clean_text(name),
             org=None,
@@ -329,15 +330,15 @@ def _issue(actor: Any, member: Member, expires: dt.datetime) -> ActivationCode:
         union=member.union,
         code=_new_code(),
         expires_at=expires,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actors.user_of(actor),
     )
 
 
+@accepts_system
 @transaction.atomic
 def code_issue(*, actor: Any, member: Member) -> ActivationCode:
     """A new code for one member (earlier unused codes of the member stop working)."""
-    if actor is not None:
-        scope.require(actor, member, CHANGE)
+    actors.require(actor, member, CHANGE)
     if member.user_id is not None:
         raise ValidationError("该会员已绑定账号，不需要激活码。")
     if member.status not in LIVE:
@@ -349,13 +350,13 @@ def code_issue(*, actor: Any, member: Member) -> ActivationCode:
     return row
 
 
+@accepts_system
 @transaction.atomic
 def codes_issue(*, actor: Any, union: OrgNode) -> int:
     """Codes for every unbound, live member of the union who has no live code yet (the sheet)."""
     if union.kind != Kind.UNION:
         raise ValidationError({"union": ["请选择工会。"]})
-    if actor is not None:
-        scope.require(actor, union, CHANGE)
+    actors.require(actor, union, CHANGE)
     now = timezone.now()
     has_code = ActivationCode.objects.filter(union=union, used_at__isnull=True, expires_at__gt=now).values("member_id")
     members = list(
@@ -371,7 +372,7 @@ def codes_issue(*, actor: Any, union: OrgNode) -> int:
             union=union,
             code=code,
             expires_at=expires,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=actors.user_of(actor),
         )
         for m, code in zip(members, codes, strict=True)
     ]

@@ -16,8 +16,8 @@ def published_password_accounts() -> list[str]:
     """
     from django.db.models import Q
 
-    from gefeng.accounts.roles import RoleCode
     from gefeng.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from gefeng.accounts.roles import RoleCode
 
     published = [DEMO_PASSWORD]
     names = [a[0] for a in DEMO_ACCOUNTS]

@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from gefeng.core import audit, pii, schema
+from gefeng.core.actors import SYSTEM
 from gefeng.core.backup import archive, database, retention
 
 KEY_NOTICE = (
@@ -220,7 +221,7 @@ def restore(
         shutil.rmtree(staging, ignore_errors=True)
     with transaction.atomic():
         audit.record(
-            actor=None,
+            actor=SYSTEM,
             action="core.backup.restored",
             object_type="core.backup",
             object_id=path.name[:64],
