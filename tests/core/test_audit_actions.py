@@ -10,8 +10,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from gefeng.core import audit, audit_actions, scope
+from gefeng.core.audit_views import OBJECT_PAGES, _field_label, object_type_label
 from gefeng.core.context import RequestInfo, acting_from
-from gefeng.core.views import OBJECT_PAGES, _field_label, object_type_label
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "gefeng"
 LITERAL = re.compile(r'action\s*=\s*"([a-z_]+\.[a-z_]+(?:\.[a-z_]+)*)"')

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gefeng.core import views
+from gefeng.core import audit_views, views
 
 app_name = "core"
 
@@ -14,6 +14,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("audit/", views.audit_list, name="audit-list"),
-    path("audit/export/", views.audit_export, name="audit-export"),
+    path("audit/", audit_views.audit_list, name="audit-list"),
+    path("audit/export/", audit_views.audit_export, name="audit-export"),
 ]

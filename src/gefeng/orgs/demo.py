@@ -27,317 +27,23 @@ from django.db import models
 
 from gefeng.core import people
 from gefeng.core.validators import make_uscc, normalize_uscc
-from gefeng.orgs.models import Kind, OrgNode, Ownership, segment
-
-SEED = 320322
-REGION = "320322"
-UNIONS_FOUNDED_2020 = 185  # “2020 … 新建工会组织数185家”
-GENERATED_ENTERPRISES = 760
-
-_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100 (no I, O, S, V, Z)
-
-# name, 9-digit code, weight when spreading the generated enterprises, main road
-TOWNS: list[tuple[str, str, int, str]] = [
-    ("沛城街道", "320322001", 6, "汉兴路"),
-    ("大屯街道", "320322002", 4, "大屯路"),
-    ("汉源街道", "320322003", 5, "汉源大道"),
-    ("汉兴街道", "320322004", 5, "汉城路"),
-    ("龙固镇", "320322101", 4, "龙固大道"),
-    ("杨屯镇", "320322102", 3, "杨屯路"),
-    ("胡寨镇", "320322104", 2, "胡寨路"),
-    ("魏庙镇", "320322105", 2, "魏庙路"),
-    ("五段镇", "320322106", 2, "五段路"),
-    ("张庄镇", "320322107", 3, "张庄路"),
-    ("张寨镇", "320322108", 3, "张寨路"),
-    ("敬安镇", "320322109", 3, "敬安路"),
-    ("河口镇", "320322110", 2, "河口路"),
-    ("栖山镇", "320322111", 2, "栖山路"),
-    ("鹿楼镇", "320322112", 3, "鹿楼路"),
-    ("朱寨镇", "320322113", 2, "朱寨路"),
-    ("安国镇", "320322114", 2, "安国路"),
-    ("沛县经济开发区", "320322400", 9, "汉润路"),
-]
-_ROADS = [
-    "歌风路",
-    "沛公路",
-    "张良路",
-    "樊哙路",
-    "汤沐路",
-    "文景路",
-    "千秋路",
-    "东风路",
-    "建设路",
-    "人民路",
-    "工业路",
-    "沿湖路",
-    "迎宾路",
-    "振兴路",
-    "创业路",
-    "泗水路",
-    "大风路",
-    "朝阳路",
-]
-
-# name, short name, GB 32100 first two characters, 8-character organisation code body
-MEMBER_UNITS: list[tuple[str, str, str, str]] = [
-    ("中共沛县县委组织部", "县委组织部", "11", "01410001"),
-    ("中共沛县县委宣传部", "县委宣传部", "11", "01410002"),
-    ("沛县总工会", "县总工会", "81", "46601003"),
-    ("沛县人力资源和社会保障局", "县人社局", "11", "01410004"),
-    ("沛县科学技术局", "县科技局", "11", "01410005"),
-    ("中共沛县县级机关工作委员会", "县机关工委", "11", "01410006"),
-    ("沛县工商业联合会", "县工商联", "51", "50110007"),
-    ("沛县融媒体中心", "县融媒体中心", "12", "46602008"),
-    ("沛县发展和改革委员会", "县发展改革委", "11", "01410009"),
-    ("沛县教育局", "县教育局", "11", "01410010"),
-    ("沛县财政局", "县财政局", "11", "01410011"),
-    ("沛县工业和信息化局", "县工信局", "11", "01410012"),
-    ("沛县住房和城乡建设局", "县住建局", "11", "01410013"),
-]
-
-
-@dataclass(frozen=True)
-class Named:
-    key: str
-    name: str
-    short_name: str
-    code: str
-    town: str
-    industry: str
-    ownership: str
-    employees: int
-    founded: dt.date
-    union_founded: dt.date
-    teams: tuple[str, ...]
-    union_body: str
-
-
-# The units the county's account names. The first four codes are fixed (README, tests, e2e).
-NAMED: list[Named] = [
-    Named(
-        "xinge",
-        "徐州新格灌溉设备有限公司",
-        "新格灌溉",
-        "91320322710000005C",
-        "龙固镇",
-        "C",
-        Ownership.PRIVATE,
-        320,
-        dt.date(2003, 6, 18),
-        dt.date(2009, 4, 28),
-        ("装配一班", "焊接班", "质检班", "喷灌研发班组"),
-        "MC000001",
-    ),
-    Named(
-        "henghui",
-        "徐州恒辉编织机械有限公司",
-        "恒辉编织",
-        "91320322710079198U",
-        "沛县经济开发区",
-        "C",
-        Ownership.PRIVATE,
-        260,
-        dt.date(2006, 9, 12),
-        dt.date(2011, 5, 1),
-        ("机加工班", "装配班", "技术攻关班组"),
-        "MC000002",
-    ),
-    Named(
-        "bus",
-        "沛县公交公司",
-        "沛县公交",
-        "9132032271015838X3",
-        "沛城街道",
-        "G",
-        Ownership.STATE,
-        410,
-        dt.date(1998, 3, 1),
-        dt.date(2005, 4, 30),
-        ("一车队", "二车队", "维修班", "调度班"),
-        "MC000003",
-    ),
-    Named(
-        "mobile",
-        "中国移动沛县分公司",
-        "沛县移动",
-        "91320322710237571J",
-        "汉兴街道",
-        "I",
-        Ownership.STATE,
-        150,
-        dt.date(2000, 7, 20),
-        dt.date(2006, 9, 15),
-        ("网络维护班", "营业班", "政企客户班组"),
-        "MC000004",
-    ),
-    Named(
-        "hanrun",
-        "沛县汉润小学",
-        "汉润小学",
-        "",
-        "汉源街道",
-        "P",
-        Ownership.PUBLIC,
-        96,
-        dt.date(2011, 8, 26),
-        dt.date(2012, 3, 8),
-        ("语文教研组", "数学教研组", "综合教研组"),
-        "MC000005",
-    ),
-    Named(
-        "zhijiao",
-        "沛县中等职业学校",
-        "县职教中心",
-        "",
-        "沛城街道",
-        "P",
-        Ownership.PUBLIC,
-        230,
-        dt.date(1985, 9, 1),
-        dt.date(2005, 9, 10),
-        ("机电教研室", "数控实训班组", "电子商务教研室"),
-        "MC000006",
-    ),
-    Named(
-        "chenyoufang",
-        "陈油坊村",
-        "陈油坊村",
-        "",
-        "胡寨镇",
-        "A",
-        Ownership.COLLECTIVE,
-        45,
-        dt.date(1983, 10, 1),
-        dt.date(2018, 4, 26),
-        ("种植服务班", "“红馆”讲解班"),
-        "MC000007",
-    ),
-]
-_NAMED_CODES = {  # the units without a fixed code: (first two characters, body)
-    "hanrun": ("12", "46610015"),
-    "zhijiao": ("12", "46610023"),
-    "chenyoufang": ("N2", "C0000031"),
-}
-
-# Industry unions under the county (“现已建立货车司机和快递行业工会”)
-INDUSTRY_UNIONS: list[tuple[str, str, dt.date, str]] = [
-    ("沛县货车司机工会联合会", "货车司机工会", dt.date(2021, 3, 26), "MC000008"),
-    ("沛县快递行业工会联合会", "快递行业工会", dt.date(2021, 5, 18), "MC000009"),
-]
-
-
-# ---------------------------------------------------------------- word lists
-
-_WORD_TEXT = (
-    "恒盛 鑫达 华宇 金源 宏图 永发 汉风 大风 沛丰 泰和 润达 万通 鼎盛 天成 瑞祥 国泰 安康 丰源 龙腾 嘉禾 "
-    "盛世 佳和 亿发 顺达 中联 新元 东升 利民 隆昌 汇通 昌盛 富源 海纳 博远 三友 同创 诚信 聚力 骏马 凯旋 "
-    "远航 星辰 光明 锦程 宏达 金鼎 汉城 湖西 沛泽 鸿运 晟通 恒信 华腾 众联 兴旺 德润 铭扬 锦泰 宏远 恒瑞 "
-    "弘泰 金泽 昊天 天润 祥和 永盛 宇通 荣达 旭日 长风 泗水 千秋 汤沐 微湖 金沙 银河 天宇 中兴 正信 华诚 "
-    "润泽 福瑞 嘉信 创新 盛达 通达 百川 鑫源 金穗 丰泽 绿源 沃土 恒通 景泰 和顺 宏盛 利达 华鑫"
+from gefeng.orgs.demo_data import (
+    ALPHABET,
+    GENERATED_ENTERPRISES,
+    INDUSTRY_UNIONS,
+    MEMBER_UNITS,
+    NAMED,
+    NAMED_CODES,
+    REGION,
+    ROADS,
+    SEED,
+    TEAMS,
+    TEMPLATES,
+    TOWNS,
+    UNIONS_FOUNDED_2020,
+    WORDS,
 )
-_WORDS = _WORD_TEXT.split()
-
-# industry → (weight, [(name template, short-name suffix, kind: 1 company / 2 个体工商户)])
-_TEMPLATES: dict[str, tuple[int, list[tuple[str, str, str]]]] = {
-    "C": (
-        46,
-        [
-            ("徐州{w}机械制造有限公司", "机械", "1"),
-            ("沛县{w}纺织有限公司", "纺织", "1"),
-            ("江苏{w}食品有限公司", "食品", "1"),
-            ("沛县{w}塑编有限公司", "塑编", "1"),
-            ("徐州{w}电子科技有限公司", "电子", "1"),
-            ("沛县{w}木业有限公司", "木业", "1"),
-            ("徐州{w}新材料科技有限公司", "新材料", "1"),
-            ("沛县{w}服饰有限公司", "服饰", "1"),
-            ("徐州{w}金属制品有限公司", "金属", "1"),
-            ("沛县{w}包装制品有限公司", "包装", "1"),
-            ("江苏{w}农业机械有限公司", "农机", "1"),
-            ("徐州{w}矿山机械有限公司", "矿机", "1"),
-            ("沛县{w}铸造有限公司", "铸造", "1"),
-            ("江苏{w}电气设备有限公司", "电气", "1"),
-            ("沛县{w}家具有限公司", "家具", "1"),
-            ("沛县{w}面粉有限公司", "面粉", "1"),
-            ("沛县{t}{w}服装加工厂", "服装", "2"),
-        ],
-    ),
-    "E": (
-        7,
-        [
-            ("沛县{w}建筑安装工程有限公司", "建安", "1"),
-            ("江苏{w}建设工程有限公司", "建设", "1"),
-            ("徐州{w}路桥工程有限公司", "路桥", "1"),
-            ("沛县{w}装饰工程有限公司", "装饰", "1"),
-        ],
-    ),
-    "F": (
-        12,
-        [
-            ("沛县{w}商贸有限公司", "商贸", "1"),
-            ("沛县{w}农资有限公司", "农资", "1"),
-            ("徐州{w}超市有限公司", "超市", "1"),
-            ("沛县{t}{w}五金店", "五金", "2"),
-            ("沛县{t}{w}建材经营部", "建材", "2"),
-        ],
-    ),
-    "G": (
-        8,
-        [
-            ("沛县{w}物流有限公司", "物流", "1"),
-            ("沛县{w}运输有限公司", "运输", "1"),
-            ("徐州{w}供应链管理有限公司", "供应链", "1"),
-            ("沛县{w}快递服务有限公司", "快递", "1"),
-        ],
-    ),
-    "H": (
-        6,
-        [
-            ("沛县{w}餐饮管理有限公司", "餐饮", "1"),
-            ("沛县{w}大酒店有限公司", "酒店", "1"),
-            ("沛县{t}{w}饭庄", "饭庄", "2"),
-        ],
-    ),
-    "I": (4, [("徐州{w}网络科技有限公司", "网络", "1"), ("沛县{w}信息技术有限公司", "信息", "1")]),
-    "A": (
-        5,
-        [
-            ("沛县{w}农业发展有限公司", "农业", "1"),
-            ("沛县{w}养殖有限公司", "养殖", "1"),
-            ("沛县{w}生态农业有限公司", "生态", "1"),
-        ],
-    ),
-    "K": (3, [("沛县{w}置业有限公司", "置业", "1"), ("沛县{w}物业管理有限公司", "物业", "1")]),
-    "O": (4, [("沛县{w}家政服务有限公司", "家政", "1"), ("沛县{t}{w}汽车修理部", "汽修", "2")]),
-    "D": (1, [("沛县{w}热电有限公司", "热电", "1"), ("沛县{w}燃气有限公司", "燃气", "1")]),
-    "L": (2, [("沛县{w}人力资源有限公司", "人力", "1"), ("沛县{w}劳务服务有限公司", "劳务", "1")]),
-    "M": (2, [("徐州{w}检测技术有限公司", "检测", "1"), ("沛县{w}工程设计有限公司", "设计", "1")]),
-}
-
-_TEAMS: dict[str, list[str]] = {
-    "C": [
-        "装配班",
-        "焊接班",
-        "机加工班",
-        "质检班",
-        "包装班",
-        "仓储班",
-        "设备维修班",
-        "喷涂班",
-        "织造一班",
-        "织造二班",
-    ],
-    "E": ["钢筋班", "木工班", "泥瓦班", "安全质量班"],
-    "F": ["营业班", "配送班", "仓储班"],
-    "G": ["运输一队", "运输二队", "调度班", "车辆维修班"],
-    "H": ["前厅班", "厨房班组", "客房班"],
-    "I": ["运维班", "研发组", "客服班"],
-    "A": ["种植班", "养殖班", "农机服务班"],
-    "K": ["保洁班", "安保班", "工程维修班"],
-    "O": ["服务班", "维修班"],
-    "D": ["运行一值", "运行二值", "检修班"],
-    "L": ["派遣服务班", "综合班"],
-    "M": ["检测一组", "检测二组"],
-}
+from gefeng.orgs.models import Kind, OrgNode, Ownership, segment
 
 # ---------------------------------------------------------------- building the tree in memory
 
@@ -382,7 +88,7 @@ class _Gen:
 
         Bodies of pre-2015 organisation codes (GB 11714) are all digits: a digit prefix gets digits.
         """
-        chars = "0123456789" if prefix.isdigit() else _ALPHABET
+        chars = "0123456789" if prefix.isdigit() else ALPHABET
         while True:
             org_body = body or prefix + "".join(self.rng.choice(chars) for _ in range(8 - len(prefix)))
             code = make_uscc(kind2, REGION, org_body)
@@ -435,7 +141,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
             short_name=short,
             code=gen.code(kind2, body),
             ownership=Ownership.SOCIAL if kind2[0] in "58" else Ownership.PUBLIC,
-            address=gen.address("沛城街道", rng.choice(_ROADS)),
+            address=gen.address("沛城街道", rng.choice(ROADS)),
         )
     for name, short, founded, body in INDUSTRY_UNIONS:
         tree.add(
@@ -446,7 +152,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
             code=gen.code("81", body),
             union_founded_on=founded,
             valid_from=founded,
-            address=gen.address("沛城街道", rng.choice(_ROADS)),
+            address=gen.address("沛城街道", rng.choice(ROADS)),
             contact_name=gen.person(),
             contact_phone=gen.mobile(),
         )
@@ -472,7 +178,7 @@ def _build() -> tuple[_Tree, dict[str, int]]:
         return union
 
     for named in NAMED:
-        code = named.code or gen.code(*_NAMED_CODES[named.key])
+        code = named.code or gen.code(*NAMED_CODES[named.key])
         town = named.town
         ent = tree.add(
             towns[town],
@@ -494,16 +200,16 @@ def _build() -> tuple[_Tree, dict[str, int]]:
     # Generated enterprises: first decide everything, then add them (unions need the 2020 draw).
     town_names = [t[0] for t in TOWNS]
     town_weights = [t[2] for t in TOWNS]
-    sections = list(_TEMPLATES)
-    section_weights = [_TEMPLATES[s][0] for s in sections]
+    sections = list(TEMPLATES)
+    section_weights = [TEMPLATES[s][0] for s in sections]
     names = {n.name for n in NAMED}
     plans: list[dict[str, Any]] = []
     for _i in range(GENERATED_ENTERPRISES):
         town = rng.choices(town_names, town_weights)[0]
         section = rng.choices(sections, section_weights)[0]
         while True:
-            template, suffix, kind1 = rng.choice(_TEMPLATES[section][1])
-            word = rng.choice(_WORDS)
+            template, suffix, kind1 = rng.choice(TEMPLATES[section][1])
+            word = rng.choice(WORDS)
             name = template.format(w=word, t=town if not town.endswith("开发区") else "开发区")
             if name not in names:
                 names.add(name)
@@ -581,14 +287,14 @@ def _build() -> tuple[_Tree, dict[str, int]]:
             employee_count=p["employees"],
             valid_from=p["founded"],
             valid_to=p["closed"],
-            address=gen.address(p["town"], rng.choice([road_of[p["town"]], *_ROADS])),
+            address=gen.address(p["town"], rng.choice([road_of[p["town"]], *ROADS])),
             contact_name=gen.person(),
             contact_phone=gen.mobile(),
         )
         if p["union"]:
             teams: list[str] = []
             if p["employees"] >= 50 and rng.random() < 0.35:
-                teams = rng.sample(_TEAMS[p["section"]], min(len(_TEAMS[p["section"]]), rng.randint(1, 3)))
+                teams = rng.sample(TEAMS[p["section"]], min(len(TEAMS[p["section"]]), rng.randint(1, 3)))
             add_union(ent, p["union_on"], p["short"], None, teams)
 
     kinds = Counter(n.kind for n in tree.nodes)
