@@ -39,6 +39,11 @@ def test_services_come_from_the_registry(login_as, personas):
     assert keys[:2] == ["workers.bind", "workers.join"]
 
 
+def test_the_login_page_leads_a_new_worker_to_registration(client):
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert 'data-testid="worker-register"' in body and reverse("workers:register") in body
+
+
 def test_register_opens_a_worker_account_and_logs_in(client, tree):
     r = client.post(
         reverse("workers:register"),
