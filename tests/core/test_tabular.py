@@ -1094,3 +1094,18 @@ def test_streaming_reader_holds_one_piece_of_the_sheet_not_the_sheet(tmp_path, m
     # The sheet is ~9 MB of XML, ~150 MB as Python cells; what is held is one 1 MB piece of XML,
     # its cells, one row, and the cleaning caches (bounded): the same at 10⁶ rows.
     assert peak < 40 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_the_rows_above_the_header_are_kept_as_text(tmp_path):
+    """A title and a 填报单位 line above the header reach the caller (the preview checks whose roster it is)."""
+    from gefeng.core.tabular import Column, open_table
+
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "新格灌溉会员花名册,,\n填报单位：恒辉编织机械工会,,填报日期：2020-1-1\n姓名,身份证号,\n张三,1,\n",
+        encoding="utf-8",
+    )
+    sheet, rows = open_table(path, [Column("name", "姓名"), Column("id", "身份证号")])
+    assert sheet.header_row == 3
+    assert sheet.above == ["新格灌溉会员花名册", "填报单位:恒辉编织机械工会 填报日期:2020-1-1"]  # cells are NFKC-folded
+    assert [r.values["name"] for r in rows] == ["张三"]

@@ -62,6 +62,8 @@ from python_calamine import CalamineWorkbook
 from gefeng.core.tabular.calamine import _calamine, _workbook_sources
 from gefeng.core.tabular.cells import (
     _TOTAL,
+    ABOVE_CHARS,
+    ABOVE_ROWS,
     HEADER_SCAN_ROWS,
     MSG_BIFF5,
     MSG_BIG5,
@@ -196,6 +198,7 @@ def open_table(
                 notes=header.notes,
                 format=fmt,
                 encoding=encoding,
+                above=_above(head[: header.index]),
             )
             rest = itertools.chain(head[header.index + 1 :], source.rows)
             return sheet, _rows(rest, header.index + 2, source.offset, sheet, header.texts, matcher, compact)
@@ -205,6 +208,16 @@ def open_table(
     if encoding == "gb18030" and _big5_header(path, display, matcher, best, limits):
         raise TabularError(MSG_BIG5)
     raise TabularError(_missing_message(matcher, best, looked, fmt))
+
+
+def _above(rows: Sequence[Sequence[Any]]) -> list[str]:
+    """The non-empty rows above the header as text (a title, 填报单位), bounded."""
+    out = []
+    for cells in rows[:ABOVE_ROWS]:
+        text = " ".join(t for t in (cell_text(c) for c in cells) if t)[:ABOVE_CHARS]
+        if text:
+            out.append(text)
+    return out
 
 
 def _big5_header(path: Path, display: str, matcher: _Matcher, best: _Header | None, limits: Limits) -> bool:

@@ -68,6 +68,13 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # things worth telling the uploader (Chinese)
     format: str = ""  # "xlsx", "xlsb", "xls", "ods" or "csv"
     encoding: str = ""  # for CSV: the detected encoding
+    # The text of the rows above the header (a title such as “XX公司会员花名册”, a line
+    # “填报单位：… 填报日期：…”): each row's non-empty cells joined by a space, at most ABOVE_ROWS.
+    above: list[str] = field(default_factory=list)
+
+
+ABOVE_ROWS = 10
+ABOVE_CHARS = 200
 
 
 @dataclass
