@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.reform import selectors, services
 from gefeng.reform.models import Calendar, Evidence, Item, Plan, Report, ReportState
@@ -333,16 +332,16 @@ class TestReminders:
         plan.status = "published"
         plan.save()
         factories.kejiju_report(tree)  # 科技局 has reported Q1
-        out = services.remind(actor=SYSTEM, days=5, today=D(2021, 4, 1))
+        out = services.remind(actor=None, days=5, today=D(2021, 4, 1))
         assert {(r.unit.pk, r.owed) for r in out} == {(tree.hrss.pk, 1), (tree.longgu.pk, 1)}
         assert selectors.notices_for(personas["liaison"])[0].text.startswith("2021年第1季度")
         assert selectors.notices_for(personas["chair"]) == []
         # run again: refreshed, not duplicated
-        services.remind(actor=SYSTEM, days=5, today=D(2021, 4, 2))
+        services.remind(actor=None, days=5, today=D(2021, 4, 2))
         from gefeng.reform.models import Notice
 
         assert Notice.objects.filter(unit=tree.hrss).count() == 1
-        assert services.remind(actor=SYSTEM, days=5, today=D(2021, 3, 1)) == []
+        assert services.remind(actor=None, days=5, today=D(2021, 3, 1)) == []
         with pytest.raises(PermissionDenied):
             services.remind(actor=personas["liaison"], days=5)
 

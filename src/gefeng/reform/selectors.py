@@ -240,10 +240,7 @@ def indicator_fraction(ind: Indicator, current: Decimal | None) -> float:
 def decide(
     item: Item, *, on: dt.date, milestones: list[Milestone], fractions: list[float], reported: bool
 ) -> tuple[str, float]:
-    """The rule (module docstring) on facts already gathered: (status, progress).
-
-    Source: the responsibility list's 节点化 tracking (徐政发〔2020〕3号: 月分析、季研判); the lag
-    tolerance is `GEFENG_REFORM_LAG_TOLERANCE`."""
+    """The rule (module docstring) on facts already gathered: (status, progress)."""
     parts: list[float] = []
     if milestones:
         parts.append(sum(1 for m in milestones if m.done_on and m.done_on <= on) / len(milestones))

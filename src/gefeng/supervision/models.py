@@ -14,14 +14,16 @@ meeting or inspection a task came from through the task's own page.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gefeng.core import scope, uploads
+from gefeng.core import scope
 
 
 class TaskKind(models.TextChoices):
@@ -189,8 +191,9 @@ class TaskUpdate(models.Model):
 
 
 def attachment_path(instance: Any, filename: str) -> str:
-    """The `upload_to` of migration 0001; the same path as `uploads.UploadTo("supervision")`."""
-    return uploads.UploadTo("supervision")(instance, filename)
+    """DATA_DIR/media/supervision/<random>.<ext>: the original name is kept on the row."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"supervision/{uuid.uuid4().hex}{suffix}"
 
 
 @scope.rule(org="org__", view="reform.view")
@@ -203,7 +206,7 @@ class Attachment(models.Model):
     org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
     update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
-    file = models.FileField(_("文件"), upload_to=uploads.UploadTo("supervision"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))

@@ -15,10 +15,6 @@ descending); units equal on all three share a rank (1, 2, 2, 4 …). The advance
 ranked within `advanced_count`; a tie straddling the last place brings every tied unit in, so the
 list may be longer than the number set (the page says so) — the office may then lower the tie by
 a bonus or deduction with a reason, never by an unexplained choice.
-
-Source: the 年终考评汇总 of the joint meeting (徐政发〔2020〕3号) as the county's 考评方案 sets it each
-year; the weights, caps, late credit and places are the `Evaluation` row's data, and the default
-number of places is `GEFENG_SUPERVISION_ADVANCED_UNITS`.
 """
 
 from __future__ import annotations

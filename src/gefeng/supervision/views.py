@@ -17,13 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import exports, scope
-from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
@@ -268,14 +266,16 @@ def task_review(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _g("请选择核验结果。"))
         return redirect("supervision:task-detail", pk=task.pk)
-    return act(
-        request,
-        lambda: services.task_review(
+    try:
+        services.task_review(
             actor=user, task=task, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
-        ),
-        done=_g("已处理。"),
-        back=reverse("supervision:task-detail", args=[task.pk]),
-    )
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _g("已处理。"))
+    return redirect("supervision:task-detail", pk=task.pk)
 
 
 @require_http_methods(GET_POST)
@@ -512,12 +512,14 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def meeting_attach(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = scope.get_or_404(user, Meeting, "reform.manage", pk=pk)
-    return act(
-        request,
-        lambda: services.meeting_attach(actor=user, meeting=meeting, files=_files(request)),
-        done=lambda stored: _g("已上传 %(n)s 个文件。") % {"n": len(stored)},
-        back=reverse("supervision:meeting-detail", args=[meeting.pk]),
-    )
+    try:
+        stored = services.meeting_attach(actor=user, meeting=meeting, files=_files(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _g("已上传 %(n)s 个文件。") % {"n": len(stored)})
+    return redirect("supervision:meeting-detail", pk=meeting.pk)
 
 
 @require_http_methods(GET_POST)
@@ -724,42 +726,50 @@ def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _redirect_errors(request: AuthedRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
 @require_POST
 @login_required
 def evaluation_compute(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    return act(
-        request,
-        lambda: services.evaluation_compute(actor=request.user, evaluation=evaluation),
-        done=lambda n: _g("已按 %(day)s 的数据计算 %(n)s 家单位的得分。") % {"day": evaluation.as_of, "n": n},
-        back=reverse("supervision:evaluation-detail", args=[evaluation.pk]),
-    )
+    try:
+        n = services.evaluation_compute(actor=request.user, evaluation=evaluation)
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(
+            request, _g("已按 %(day)s 的数据计算 %(n)s 家单位的得分。") % {"day": evaluation.as_of, "n": n}
+        )
+    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
 
 
 @require_POST
 @login_required
 def evaluation_finalize(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    return act(
-        request,
-        lambda: services.evaluation_finalize(actor=request.user, evaluation=evaluation),
-        done=lambda chosen: _g("考评已定稿，评出先进单位 %(n)s 家。") % {"n": len(chosen)},
-        back=reverse("supervision:evaluation-detail", args=[evaluation.pk]),
-    )
+    try:
+        chosen = services.evaluation_finalize(actor=request.user, evaluation=evaluation)
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(request, _g("考评已定稿，评出先进单位 %(n)s 家。") % {"n": len(chosen)})
+    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
 
 
 @require_POST
 @login_required
 def evaluation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    return act(
-        request,
-        lambda: services.evaluation_reopen(
-            actor=request.user, evaluation=evaluation, reason=request.POST.get("reason", "")
-        ),
-        done=_g("已撤销定稿。"),
-        back=reverse("supervision:evaluation-detail", args=[evaluation.pk]),
-    )
+    try:
+        services.evaluation_reopen(actor=request.user, evaluation=evaluation, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(request, _g("已撤销定稿。"))
+    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
 
 
 @require_GET
@@ -819,24 +829,26 @@ def rule_create(request: AuthedRequest, pk: int) -> HttpResponse:
             for e in errors:
                 messages.error(request, str(e))
         return redirect("supervision:evaluation-detail", pk=evaluation.pk)
-    return act(
-        request,
-        lambda: services.rule_add(actor=request.user, evaluation=evaluation, data=form.cleaned_data),
-        done=_g("已添加加减分项目。"),
-        back=reverse("supervision:evaluation-detail", args=[evaluation.pk]),
-    )
+    try:
+        services.rule_add(actor=request.user, evaluation=evaluation, data=form.cleaned_data)
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(request, _g("已添加加减分项目。"))
+    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
 
 
 @require_POST
 @login_required
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = scope.get_or_404(request.user, ScoreRule.objects.select_related("evaluation"), "reform.manage", pk=pk)
-    return act(
-        request,
-        lambda: services.rule_delete(actor=request.user, rule=rule),
-        done=_g("已删除。"),
-        back=reverse("supervision:evaluation-detail", args=[rule.evaluation_id]),
-    )
+    try:
+        services.rule_delete(actor=request.user, rule=rule)
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(request, _g("已删除。"))
+    return redirect("supervision:evaluation-detail", pk=rule.evaluation_id)
 
 
 def _score(request: AuthedRequest, pk: int, perm: str | None = None) -> UnitScore:
@@ -929,12 +941,13 @@ def score_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
 def adjustment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     qs = Adjustment.objects.select_related("score__evaluation", "rule")
     adj = scope.get_or_404(request.user, qs, "reform.manage", pk=pk)
-    return act(
-        request,
-        lambda: services.adjustment_delete(actor=request.user, adjustment=adj),
-        done=_g("已删除该条加减分。"),
-        back=reverse("supervision:score-detail", args=[adj.score_id]),
-    )
+    try:
+        services.adjustment_delete(actor=request.user, adjustment=adj)
+    except ValidationError as exc:
+        _redirect_errors(request, exc)
+    else:
+        messages.success(request, _g("已删除该条加减分。"))
+    return redirect("supervision:score-detail", pk=adj.score_id)
 
 
 # ---------------------------------------------------------------- pilot enterprises
