@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from gefeng.core import scope
+from gefeng.core import scope, uploads
 from gefeng.orgs.models import OrgNode
 from gefeng.reform import selectors as reform_selectors
 from gefeng.supervision.models import (
@@ -23,19 +21,26 @@ from gefeng.supervision.models import (
 )
 
 SUPERVISED = (reform_selectors.LAGGING, reform_selectors.OVERDUE)
-# Files a unit may attach: images, PDF, Word/WPS, Excel/WPS 表格, PowerPoint — checked by content.
-ALLOWED_TYPES = {"jpg", "png", "gif", "bmp", "webp", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods"}
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound-file header of .doc/.xls/.wps/.et files
-_OLE_EXTENSIONS = {".doc", ".xls", ".ppt", ".wps", ".et", ".dps"}
+# Files a unit may attach (by content): images, PDF, Word/WPS, Excel/WPS 表格, PowerPoint, ODF.
+# Stored under DATA_DIR/media/supervision/, the folder the attachments have always used.
+ATTACHMENTS = uploads.Policy(
+    kinds=(*uploads.IMAGES, "pdf", *uploads.OFFICE, "pptx", "ppt", "odt", "ods"),
+    folder="supervision",
+    size_setting="SUPERVISION_UPLOAD_MAX_MB",
+    files_setting="SUPERVISION_UPLOAD_MAX_FILES",
+    default_files=10,
+)
 TEXT_MAX = 5000
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "SUPERVISION_UPLOAD_MAX_MB", 20)) * 1024 * 1024
+    """`SUPERVISION_UPLOAD_MAX_MB` (default 20 MB) per file."""
+    return ATTACHMENTS.max_bytes()
 
 
 def upload_max_files() -> int:
-    return int(getattr(settings, "SUPERVISION_UPLOAD_MAX_FILES", 10))
+    """`SUPERVISION_UPLOAD_MAX_FILES` (default 10) files at once."""
+    return ATTACHMENTS.max_files()
 
 
 def laggard_min_on_time() -> Decimal:
@@ -135,47 +140,13 @@ def _require_manage(actor: Any, obj: Any) -> None:
 # ---------------------------------------------------------------- files
 
 
-@dataclass
-class CheckedFile:
-    upload: Any
-    name: str
-    content_type: str
-    size: int
-
-
-def check_files(files: Sequence[Any], field: str = "attachments") -> list[CheckedFile]:
+def check_files(files: Sequence[Any], field: str = "attachments") -> list[uploads.Checked]:
     """Validate uploads by size and by content (not by name); raise one ValidationError for all."""
-    errors = Errors()
-    if len(files) > upload_max_files():
-        errors.add(field, f"一次最多上传 {upload_max_files()} 个文件。")
-        errors.raise_if_any()
-    limit = upload_max_bytes()
-    out = []
-    for f in files:
-        name = str(getattr(f, "name", "") or "附件")[-200:]
-        size = int(getattr(f, "size", 0) or 0)
-        if size == 0:
-            errors.add(field, f"文件“{name}”是空文件。")
-            continue
-        if size > limit:
-            errors.add(field, f"文件“{name}”超过 {limit // (1024 * 1024)} MB 的上限。")
-            continue
-        f.seek(0)
-        head = f.read(8192)
-        f.seek(0)
-        kind = filetype.guess(head)
-        if kind is not None and kind.extension in ALLOWED_TYPES:
-            out.append(CheckedFile(f, name, kind.mime, size))
-        elif head.startswith(_OLE) and any(name.lower().endswith(ext) for ext in _OLE_EXTENSIONS):
-            out.append(CheckedFile(f, name, "application/x-ole-storage", size))
-        else:
-            errors.add(field, f"文件“{name}”不是允许的类型（图片、PDF、Word/WPS、Excel、PPT）。")
-    errors.raise_if_any()
-    return out
+    return uploads.check_many(files, ATTACHMENTS, field)
 
 
 def _store(
-    checked: Iterable[CheckedFile], *, actor: Any, org: OrgNode, update: Any = None, meeting: Any = None
+    checked: Iterable[uploads.Checked], *, actor: Any, org: OrgNode, update: Any = None, meeting: Any = None
 ) -> list[Attachment]:
     out = []
     for c in checked:

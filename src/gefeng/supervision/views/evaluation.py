@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import scope
+from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.types import AuthedRequest
 from gefeng.supervision import scoring, selectors, services
@@ -137,50 +139,42 @@ def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _redirect_errors(request: AuthedRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @require_POST
 @login_required
 def evaluation_compute(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    try:
-        n = services.evaluation_compute(actor=request.user, evaluation=evaluation)
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(
-            request, _g("已按 %(day)s 的数据计算 %(n)s 家单位的得分。") % {"day": evaluation.as_of, "n": n}
-        )
-    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
+    return act(
+        request,
+        lambda: services.evaluation_compute(actor=request.user, evaluation=evaluation),
+        done=lambda n: _g("已按 %(day)s 的数据计算 %(n)s 家单位的得分。") % {"day": evaluation.as_of, "n": n},
+        back=reverse("supervision:evaluation-detail", kwargs={"pk": evaluation.pk}),
+    )
 
 
 @require_POST
 @login_required
 def evaluation_finalize(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    try:
-        chosen = services.evaluation_finalize(actor=request.user, evaluation=evaluation)
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(request, _g("考评已定稿，评出先进单位 %(n)s 家。") % {"n": len(chosen)})
-    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
+    return act(
+        request,
+        lambda: services.evaluation_finalize(actor=request.user, evaluation=evaluation),
+        done=lambda chosen: _g("考评已定稿，评出先进单位 %(n)s 家。") % {"n": len(chosen)},
+        back=reverse("supervision:evaluation-detail", kwargs={"pk": evaluation.pk}),
+    )
 
 
 @require_POST
 @login_required
 def evaluation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk, "reform.manage")
-    try:
-        services.evaluation_reopen(actor=request.user, evaluation=evaluation, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(request, _g("已撤销定稿。"))
-    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
+    return act(
+        request,
+        lambda: services.evaluation_reopen(
+            actor=request.user, evaluation=evaluation, reason=request.POST.get("reason", "")
+        ),
+        done=_g("已撤销定稿。"),
+        back=reverse("supervision:evaluation-detail", kwargs={"pk": evaluation.pk}),
+    )
 
 
 @require_GET
@@ -240,26 +234,24 @@ def rule_create(request: AuthedRequest, pk: int) -> HttpResponse:
             for e in errors:
                 messages.error(request, str(e))
         return redirect("supervision:evaluation-detail", pk=evaluation.pk)
-    try:
-        services.rule_add(actor=request.user, evaluation=evaluation, data=form.cleaned_data)
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(request, _g("已添加加减分项目。"))
-    return redirect("supervision:evaluation-detail", pk=evaluation.pk)
+    return act(
+        request,
+        lambda: services.rule_add(actor=request.user, evaluation=evaluation, data=form.cleaned_data),
+        done=_g("已添加加减分项目。"),
+        back=reverse("supervision:evaluation-detail", kwargs={"pk": evaluation.pk}),
+    )
 
 
 @require_POST
 @login_required
 def rule_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     rule = scope.get_or_404(request.user, ScoreRule.objects.select_related("evaluation"), "reform.manage", pk=pk)
-    try:
-        services.rule_delete(actor=request.user, rule=rule)
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(request, _g("已删除。"))
-    return redirect("supervision:evaluation-detail", pk=rule.evaluation_id)
+    return act(
+        request,
+        lambda: services.rule_delete(actor=request.user, rule=rule),
+        done=_g("已删除。"),
+        back=reverse("supervision:evaluation-detail", kwargs={"pk": rule.evaluation_id}),
+    )
 
 
 def _score(request: AuthedRequest, pk: int, perm: str | None = None) -> UnitScore:
@@ -352,10 +344,9 @@ def score_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
 def adjustment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     qs = Adjustment.objects.select_related("score__evaluation", "rule")
     adj = scope.get_or_404(request.user, qs, "reform.manage", pk=pk)
-    try:
-        services.adjustment_delete(actor=request.user, adjustment=adj)
-    except ValidationError as exc:
-        _redirect_errors(request, exc)
-    else:
-        messages.success(request, _g("已删除该条加减分。"))
-    return redirect("supervision:score-detail", pk=adj.score_id)
+    return act(
+        request,
+        lambda: services.adjustment_delete(actor=request.user, adjustment=adj),
+        done=_g("已删除该条加减分。"),
+        back=reverse("supervision:score-detail", kwargs={"pk": adj.score_id}),
+    )

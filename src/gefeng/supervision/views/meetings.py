@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import scope
+from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
@@ -226,14 +228,12 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def meeting_attach(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     meeting = scope.get_or_404(user, Meeting, "reform.manage", pk=pk)
-    try:
-        stored = services.meeting_attach(actor=user, meeting=meeting, files=_files(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _g("已上传 %(n)s 个文件。") % {"n": len(stored)})
-    return redirect("supervision:meeting-detail", pk=meeting.pk)
+    return act(
+        request,
+        lambda: services.meeting_attach(actor=user, meeting=meeting, files=_files(request)),
+        done=lambda stored: _g("已上传 %(n)s 个文件。") % {"n": len(stored)},
+        back=reverse("supervision:meeting-detail", kwargs={"pk": meeting.pk}),
+    )
 
 
 @require_http_methods(GET_POST)

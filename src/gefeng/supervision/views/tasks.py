@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import scope
+from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
@@ -175,16 +177,14 @@ def task_review(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _g("请选择核验结果。"))
         return redirect("supervision:task-detail", pk=task.pk)
-    try:
-        services.task_review(
+    return act(
+        request,
+        lambda: services.task_review(
             actor=user, task=task, decision=form.cleaned_data["decision"], comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _g("已处理。"))
-    return redirect("supervision:task-detail", pk=task.pk)
+        ),
+        done=_g("已处理。"),
+        back=reverse("supervision:task-detail", kwargs={"pk": task.pk}),
+    )
 
 
 @require_http_methods(GET_POST)
