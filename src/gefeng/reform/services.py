@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from gefeng.core import audit, figures, scope, uploads
+from gefeng.core import actors, audit, figures, scope, uploads
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform.models import (
     ACTION_NAMES,
@@ -44,12 +44,6 @@ from gefeng.reform.models import (
 MANAGE = "reform.manage"
 REPORT = "reform.report"
 UNIT_KINDS = {Kind.MEMBER_UNIT, Kind.TOWN, Kind.COUNTY, Kind.ENTERPRISE}
-
-
-def _require(actor: Any, obj: Any, perm: str) -> None:
-    """Scope check; `actor=None` is the system itself (demo loader, commands, tests' builders)."""
-    if actor is not None:
-        scope.require(actor, obj, perm)
 
 
 def due_days() -> int:
@@ -111,13 +105,13 @@ def _county_of(actor: Any) -> OrgNode:
     return node
 
 
+@actors.accepts_system
 @transaction.atomic
 def plan_create(
     *, actor: Any, year: int, title: str, calendar: str = Calendar.QUARTERLY, org: OrgNode | None = None
 ) -> Plan:
     """A new year's plan with the four actions and its reporting periods."""
-    if actor is not None:
-        scope.require_perm(actor, MANAGE)
+    actors.require_perm(actor, MANAGE)
     title = _text(title, 120)
     errors = _check_plan_fields(year, title, calendar)
     if not errors and Plan.objects.filter(year=year).exists():
@@ -127,16 +121,17 @@ def plan_create(
     org = org or _county_of(actor)
     plan = Plan(org=org, year=year, title=title, calendar=calendar)
     plan.save()
-    _require(actor, plan, MANAGE)
+    actors.require(actor, plan, MANAGE)
     Action.objects.bulk_create([Action(plan=plan, number=n, name=name) for n, name in ACTION_NAMES.items()])
     make_periods(plan)
     audit.record(actor=actor, action="reform.plan.created", obj=plan, changes={"year": year, "calendar": calendar})
     return plan
 
 
+@actors.accepts_system
 @transaction.atomic
 def plan_update(*, actor: Any, plan: Plan, title: str, calendar: str, status: str) -> Plan:
-    _require(actor, plan, MANAGE)
+    actors.require(actor, plan, MANAGE)
     title = _text(title, 120)
     errors = _check_plan_fields(plan.year, title, calendar)
     if status not in PlanStatus.values:
@@ -165,12 +160,13 @@ def _shift(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+@actors.accepts_system
 @transaction.atomic
 def plan_copy(*, actor: Any, plan: Plan, year: int) -> Plan:
     """Copy a plan to another year: actions, measures, items with their units, milestones and
     indicators, every date shifted by the difference in years; reports, confirmations of
     completion and milestones' completion dates are not copied. The copy starts as a draft."""
-    _require(actor, plan, MANAGE)
+    actors.require(actor, plan, MANAGE)
     if not isinstance(year, int) or year == plan.year:
         raise ValidationError({"year": "请选择另一个年度。"})
     years = year - plan.year
@@ -227,9 +223,10 @@ def plan_copy(*, actor: Any, plan: Plan, year: int) -> Plan:
 # ---------------------------------------------------------------- measures and items
 
 
+@actors.accepts_system
 @transaction.atomic
 def measure_save(*, actor: Any, action: Action, data: dict[str, Any], measure: Measure | None = None) -> Measure:
-    _require(actor, action.plan, MANAGE)
+    actors.require(actor, action.plan, MANAGE)
     title = _text(data.get("title"), 120)
     number: Any = data.get("number")
     errors = {}
@@ -288,10 +285,11 @@ def _dec(value: Any) -> Decimal | None:
     return d if d.is_finite() else None
 
 
+@actors.accepts_system
 @transaction.atomic
 def item_save(*, actor: Any, plan: Plan, data: ItemData, item: Item | None = None) -> Item:
     """Create or change an item with its units, milestones and indicators, all or nothing."""
-    _require(actor, plan, MANAGE)
+    actors.require(actor, plan, MANAGE)
     errors: dict[str, Any] = {}
     code = _text(data.code, 20)
     title = _text(data.title, 200)
@@ -396,9 +394,10 @@ def _save_children(item: Item, data: ItemData) -> None:
         i.save()
 
 
+@actors.accepts_system
 @transaction.atomic
 def item_delete(*, actor: Any, item: Item) -> None:
-    _require(actor, item.plan, MANAGE)
+    actors.require(actor, item.plan, MANAGE)
     if Report.objects.filter(assignment__item=item).exclude(state=ReportState.DRAFT).exists():
         raise ValidationError({"item": "已有单位报送过进展的项目不能删除。"})
     audit.record(actor=actor, action="reform.item.deleted", obj=item)
@@ -423,7 +422,7 @@ def _check_upload(upload: UploadedFile) -> uploads.Checked:
 
 
 def _require_report(actor: Any, assignment: Assignment) -> None:
-    if actor is not None and not scope.can(actor, assignment, REPORT):
+    if not actors.can(actor, assignment, REPORT):
         raise PermissionDenied
 
 
@@ -434,13 +433,14 @@ def _add_evidence(actor: Any, report: Report, upload: UploadedFile) -> Evidence:
         original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=actors.user_of(actor),
     )
     ev.file.save(checked.name, upload, save=False)
     ev.save()
     return ev
 
 
+@actors.accepts_system
 @transaction.atomic
 def evidence_add(*, actor: Any, report: Report, upload: UploadedFile) -> Evidence:
     _require_report(actor, report.assignment)
@@ -451,6 +451,7 @@ def evidence_add(*, actor: Any, report: Report, upload: UploadedFile) -> Evidenc
     return ev
 
 
+@actors.accepts_system
 @transaction.atomic
 def evidence_delete(*, actor: Any, evidence: Evidence) -> None:
     report = evidence.report
@@ -481,6 +482,7 @@ def _is_late(period: Period, when: dt.datetime) -> bool:
     return timezone.localtime(when).date() > period.due
 
 
+@actors.accepts_system
 @transaction.atomic
 def reports_save(
     *, actor: Any, period: Period, entries: Iterable[Entry], submit: bool, now: dt.datetime | None = None
@@ -539,7 +541,7 @@ def reports_save(
             if report.submitted_at is None:
                 report.late = _is_late(period, now)
             report.submitted_at = now
-            report.submitted_by = actor if getattr(actor, "pk", None) else None
+            report.submitted_by = actors.user_of(actor)
         report.save()
         for ind_id, d in values.items():
             IndicatorValue.objects.update_or_create(report=report, indicator_id=ind_id, defaults={"value": d})
@@ -559,10 +561,11 @@ def reports_save(
     return saved
 
 
+@actors.accepts_system
 @transaction.atomic
 def report_review(*, actor: Any, report: Report, accept: bool, comment: str = "") -> Report:
     """The county office accepts a submitted report, or returns it with a comment."""
-    _require(actor, report, MANAGE)
+    actors.require(actor, report, MANAGE)
     comment = _text(comment, 2000)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError({"state": "只有已报送、待审核的报告可以审核。"})
@@ -570,7 +573,7 @@ def report_review(*, actor: Any, report: Report, accept: bool, comment: str = ""
         raise ValidationError({"comment": "退回时请写明意见。"})
     before = report.state
     report.state = ReportState.ACCEPTED if accept else ReportState.RETURNED
-    report.reviewer = actor if getattr(actor, "pk", None) else None
+    report.reviewer = actors.user_of(actor)
     report.review_comment = comment
     report.reviewed_at = timezone.now()
     report.save()
@@ -593,14 +596,14 @@ class Reminder:
     owed: int
 
 
+@actors.accepts_system
 def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Reminder]:
     """Units with reports still unsubmitted for a period due within `days` days: each gets (or
     has refreshed) one in-app notice per period, and each of the unit's own reporters (its users
     with reform.report) one notification in the notification centre, refreshed, not repeated,
     when run again. Run daily (`gefeng reform_remind`)."""
     today = today or timezone.localdate()
-    if actor is not None:
-        scope.require_perm(actor, MANAGE)
+    actors.require_perm(actor, MANAGE)
     if days < 0 or days > 60:
         raise ValidationError({"days": "提前天数应在 0 至 60 之间。"})
     periods = Period.objects.filter(
@@ -610,7 +613,7 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
     with transaction.atomic():
         for p in periods.order_by("due"):
             assignments = Assignment.objects.filter(item__plan=p.plan, item__deadline__gte=p.start)
-            if actor is not None:
+            if not actors.is_system(actor):
                 assignments = scope.visible(actor, assignments)
             done = Report.objects.filter(period=p, submitted_at__isnull=False).exclude(state=ReportState.RETURNED)
             owed: dict[int, int] = {}

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from gefeng.core import scope, uploads
+from gefeng.core import actors, scope, uploads
 from gefeng.orgs.models import OrgNode
 from gefeng.reform import selectors as reform_selectors
 from gefeng.supervision.models import (
@@ -157,16 +157,12 @@ def _store(
             original_name=c.name,
             content_type=c.content_type,
             size=c.size,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            uploaded_by=actors.user_of(actor),
         )
         att.file.save(c.name, c.upload, save=False)
         att.save()
         out.append(att)
     return out
-
-
-def _who(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _next_seq(qs: Any) -> int:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from gefeng.core import audit
+from gefeng.core import actors, audit
 from gefeng.orgs.models import OrgNode
 from gefeng.reform import selectors as reform_selectors
 from gefeng.reform.models import Plan
@@ -24,7 +24,6 @@ from gefeng.supervision.services._common import (
     _next_seq,
     _require_manage,
     _text,
-    _who,
     laggard_min_on_time,
 )
 
@@ -129,7 +128,7 @@ def circular_create(*, actor: Any, plan: Plan, data: dict[str, Any]) -> Circular
             requirements=requirements,
             rows=rows,
             laggards=laggards,
-            created_by=_who(actor),
+            created_by=actors.user_of(actor),
         )
         content = circular.render(circular_context(circ))
         circ.file.save(f"{plan.year}-{seq}.docx", ContentFile(content), save=False)

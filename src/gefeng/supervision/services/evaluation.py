@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
-from gefeng.core import audit
+from gefeng.core import actors, audit
 from gefeng.reform import selectors as reform_selectors
 from gefeng.reform.models import Plan
 from gefeng.supervision import scoring
@@ -31,7 +31,6 @@ from gefeng.supervision.services._common import (
     _now,
     _require_manage,
     _text,
-    _who,
 )
 
 # ---------------------------------------------------------------- year-end evaluation
@@ -91,7 +90,7 @@ def evaluation_create(*, actor: Any, plan: Plan, data: dict[str, Any]) -> Evalua
     with transaction.atomic():
         if Evaluation.objects.select_for_update().filter(plan=plan).exists():
             raise ValidationError({"__all__": [f"{plan.year} 年度已有考评。"]})
-        evaluation = Evaluation.objects.create(plan=plan, created_by=_who(actor), **values)
+        evaluation = Evaluation.objects.create(plan=plan, created_by=actors.user_of(actor), **values)
         for kind, name, points, cap in DEFAULT_RULES:
             ScoreRule.objects.create(evaluation=evaluation, kind=kind, name=name, points=points, max_points=cap)
         audit.record(actor=actor, action="supervision.evaluation.created", obj=evaluation, changes=values)
@@ -294,7 +293,9 @@ def adjustment_add(*, actor: Any, score: UnitScore, rule: ScoreRule | None, time
             {"times": [f"“{rule.name}”本项上限 {rule.max_points} 分，已记 {given} 分，不能再记 {points} 分。"]}
         )
     with transaction.atomic():
-        adj = Adjustment.objects.create(score=score, rule=rule, points=points, reason=text, created_by=_who(actor))
+        adj = Adjustment.objects.create(
+            score=score, rule=rule, points=points, reason=text, created_by=actors.user_of(actor)
+        )
         _retotal(evaluation)
         audit.record(
             actor=actor,
@@ -336,7 +337,7 @@ def evaluation_finalize(*, actor: Any, evaluation: Evaluation, now: dt.datetime 
         _retotal(evaluation)
         evaluation.state = EvaluationState.FINAL
         evaluation.finalized_at = at
-        evaluation.finalized_by = _who(actor)
+        evaluation.finalized_by = actors.user_of(actor)
         evaluation.save(update_fields=["state", "finalized_at", "finalized_by"])
         chosen = list(evaluation.scores.filter(advanced=True).select_related("unit").order_by("rank", "unit__path"))
         audit.record(

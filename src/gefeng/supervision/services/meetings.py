@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
 from gefeng.orgs.models import OrgNode
 from gefeng.reform.models import Plan
 from gefeng.supervision.models import (
@@ -24,7 +24,6 @@ from gefeng.supervision.services._common import (
     _require_manage,
     _store,
     _text,
-    _who,
     check_files,
 )
 
@@ -65,7 +64,7 @@ def meeting_create(*, actor: Any, plan: Plan, data: dict[str, Any], units: Itera
     values, chosen = _meeting_values(actor, data, units)
     with transaction.atomic():
         seq = _next_seq(Meeting.objects.select_for_update().filter(plan=plan))
-        meeting = Meeting.objects.create(plan=plan, seq=seq, created_by=_who(actor), **values)
+        meeting = Meeting.objects.create(plan=plan, seq=seq, created_by=actors.user_of(actor), **values)
         meeting.units.set(chosen)
         audit.record(
             actor=actor,
@@ -125,7 +124,7 @@ def inspection_create(*, actor: Any, plan: Plan, data: dict[str, Any], units: It
     chosen = _units(actor, units, errors, "units", required=True)
     errors.raise_if_any()
     with transaction.atomic():
-        inspection = Inspection.objects.create(plan=plan, created_by=_who(actor), **values)
+        inspection = Inspection.objects.create(plan=plan, created_by=actors.user_of(actor), **values)
         inspection.units.set(chosen)
         audit.record(
             actor=actor,

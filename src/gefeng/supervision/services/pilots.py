@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform.models import Item
 from gefeng.supervision.models import (
@@ -20,7 +20,6 @@ from gefeng.supervision.services._common import (
     Errors,
     _date,
     _text,
-    _who,
 )
 
 # ---------------------------------------------------------------- pilot enterprises
@@ -60,7 +59,7 @@ def pilot_create(
     errors.raise_if_any()
     assert enterprise is not None
     with transaction.atomic():
-        pilot = PilotEnterprise.objects.create(enterprise=enterprise, created_by=_who(actor), **values)
+        pilot = PilotEnterprise.objects.create(enterprise=enterprise, created_by=actors.user_of(actor), **values)
         pilot.items.set(chosen)
         audit.record(
             actor=actor,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.reform import selectors as reform_selectors
 from gefeng.reform.models import Assignment, Plan
@@ -34,7 +34,6 @@ from gefeng.supervision.services._common import (
     _require_manage,
     _store,
     _text,
-    _who,
     check_files,
 )
 
@@ -108,7 +107,7 @@ def notice_issue(
             content=text,
             deadline=due,
             issued_on=on,
-            issued_by=_who(actor),
+            issued_by=actors.user_of(actor),
         )
         audit.record(
             actor=actor,
@@ -161,7 +160,7 @@ def _tracked_add(
             content=content,
             deadline=due,
             issued_on=on,
-            issued_by=_who(actor),
+            issued_by=actors.user_of(actor),
             **links,
         )
         audit.record(
@@ -235,7 +234,9 @@ def task_report(
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.state != TaskState.OPEN:
             raise ValidationError({"__all__": ["该事项已被处理，请刷新页面。"]})
-        update = TaskUpdate.objects.create(task=locked, kind=kind, text=body, created_by=_who(actor), created_at=at)
+        update = TaskUpdate.objects.create(
+            task=locked, kind=kind, text=body, created_by=actors.user_of(actor), created_at=at
+        )
         stored = _store(checked, actor=actor, org=locked.unit, update=update)
         changes: dict[str, Any] = {"kind": kind, "files": [a.original_name for a in stored]}
         if kind == UpdateKind.SUBMIT:
@@ -279,14 +280,14 @@ def task_review(*, actor: Any, task: Task, decision: str, comment: str, now: dt.
         if locked.state != task.state:
             raise ValidationError({"__all__": ["该事项已被处理，请刷新页面。"]})
         update = TaskUpdate.objects.create(
-            task=locked, kind=decision, text=text or "同意办结。", created_by=_who(actor), created_at=at
+            task=locked, kind=decision, text=text or "同意办结。", created_by=actors.user_of(actor), created_at=at
         )
         old = locked.state
         locked.state = new_state
         locked.review_comment = text
         if new_state in (TaskState.CLOSED, TaskState.CANCELLED):
             locked.closed_at = at
-            locked.closed_by = _who(actor)
+            locked.closed_by = actors.user_of(actor)
         locked.save(update_fields=["state", "review_comment", "closed_at", "closed_by", "updated_at"])
         audit.record(
             actor=actor,
