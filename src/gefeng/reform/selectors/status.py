@@ -126,7 +126,10 @@ def indicator_fraction(ind: Indicator, current: Decimal | None) -> float:
 def decide(
     item: Item, *, on: dt.date, milestones: list[Milestone], fractions: list[float], reported: bool
 ) -> tuple[str, float]:
-    """The rule (module docstring) on facts already gathered: (status, progress)."""
+    """The rule (module docstring) on facts already gathered: (status, progress).
+
+    Source: 徐政发〔2020〕3号 节点化 (milestones); the lag tolerance is local (`GEFENG_REFORM_LAG_TOLERANCE`).
+    """
     parts: list[float] = []
     if milestones:
         parts.append(sum(1 for m in milestones if m.done_on and m.done_on <= on) / len(milestones))

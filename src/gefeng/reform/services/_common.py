@@ -23,7 +23,10 @@ EVIDENCE = uploads.Policy(
 
 
 def due_days() -> int:
-    """Days after a period's end by which its reports are due (a county setting)."""
+    """Days after a period's end by which its reports are due (a county setting).
+
+    Source: 徐政发〔2020〕3号 (月分析、季研判); local setting `GEFENG_REFORM_DUE_DAYS`.
+    """
     return int(getattr(settings, "REFORM_DUE_DAYS", 5))
 
 

@@ -35,7 +35,10 @@ from gefeng.reform.services._common import (
 
 
 def make_periods(plan: Plan) -> list[Period]:
-    """The plan's reporting periods on its calendar, each due `due_days()` after it ends."""
+    """The plan's reporting periods on its calendar, each due `due_days()` after it ends.
+
+    Source: 徐政发〔2020〕3号 (月分析、季研判): monthly or quarterly periods.
+    """
     out = []
     year = plan.year
     if plan.calendar == Calendar.MONTHLY:

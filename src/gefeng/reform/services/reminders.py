@@ -41,7 +41,10 @@ def remind(*, actor: Any, days: int, today: dt.date | None = None) -> list[Remin
     """Units with reports still unsubmitted for a period due within `days` days: each gets (or
     has refreshed) one in-app notice per period, and each of the unit's own reporters (its users
     with reform.report) one notification in the notification centre, refreshed, not repeated,
-    when run again. Run daily (`gefeng reform_remind`)."""
+    when run again. Run daily (`gefeng reform_remind`).
+
+    Local rule: remind `GEFENG_REFORM_REMIND_DAYS` days ahead (the command's default).
+    """
     today = today or timezone.localdate()
     actors.require_perm(actor, MANAGE)
     if days < 0 or days > 60:

@@ -62,6 +62,9 @@ def reports_save(
     Errors are keyed "<assignment id>-<field>" so the page can show them on the right row.
     A report already submitted or accepted is left alone; a returned one is resubmitted.
     `late` is set at the first submission when it comes after the period's due date and kept.
+
+    Rule: a report submitted after its period's due day (`GEFENG_REFORM_DUE_DAYS`) is late — source:
+    徐政发〔2020〕3号 责任化.
     """
     now = now or timezone.now()
     errors: dict[str, str] = {}

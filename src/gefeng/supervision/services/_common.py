@@ -141,7 +141,11 @@ def _require_manage(actor: Any, obj: Any) -> None:
 
 
 def check_files(files: Sequence[Any], field: str = "attachments") -> list[uploads.Checked]:
-    """Validate uploads by size and by content (not by name); raise one ValidationError for all."""
+    """Validate uploads by size and by content (not by name); raise one ValidationError for all.
+
+    Rule: files judged by content, at most `GEFENG_SUPERVISION_UPLOAD_MAX_MB` each and
+    `GEFENG_SUPERVISION_UPLOAD_MAX_FILES` at once — source: GB/T 22239-2019 数据有效性检验.
+    """
     return uploads.check_many(files, ATTACHMENTS, field)
 
 

@@ -34,7 +34,10 @@ def circular_rows(actor: Any, plan: Plan, *, as_of: dt.date) -> tuple[list[dict[
     """Every unit's progress and reporting timeliness on `as_of`, and the laggards with reasons.
 
     A unit is named a laggard when it has an overdue item, a report owed and never sent, or
-    fewer reports on time than `GEFENG_SUPERVISION_LAGGARD_ON_TIME` (default 80 %)."""
+    fewer reports on time than `GEFENG_SUPERVISION_LAGGARD_ON_TIME` (default 80 %).
+
+    Source: 徐政发〔2020〕3号 季度督查通报; the threshold is local (`GEFENG_SUPERVISION_LAGGARD_ON_TIME`).
+    """
     progress = reform_selectors.unit_progress(actor, plan, on=as_of)
     stats = reform_selectors.unit_report_stats(actor, plan, until=as_of)
     units = {u.pk: u for u in OrgNode.objects.filter(pk__in=set(progress) | set(stats)).order_by("path")}
@@ -98,7 +101,10 @@ def circular_context(circ: Circular) -> dict[str, Any]:
 
 
 def circular_create(*, actor: Any, plan: Plan, data: dict[str, Any]) -> Circular:
-    """Issue a circular: number it, compute the table, name the laggards, store the .docx."""
+    """Issue a circular: number it, compute the table, name the laggards, store the .docx.
+
+    Source: 徐政发〔2020〕3号 季度督查通报; numbered 〈`GEFENG_SUPERVISION_DOC_PREFIX`〉〔年〕n号 (GB/T 9704-2012).
+    """
     _require_manage(actor, plan)
     errors = Errors()
     title = _text(errors, data, "title", "标题", max_len=200)

@@ -55,6 +55,9 @@ EVALUATION_FIELDS = (
 
 
 def _evaluation_values(data: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """Rule: the three weights sum to 100; caps 0–100; late credit 0–1; 1–100 advanced places (default
+    `GEFENG_SUPERVISION_ADVANCED_UNITS`) — local rules the county office enters, after 徐政发〔2020〕3号 年终考评汇总
+    and 淮安《市产改评价考核细则》."""
     errors = Errors()
     hundred = Decimal("100")
     values: dict[str, Any] = {
@@ -162,7 +165,11 @@ def apply_totals(
 ) -> None:
     """Timeliness, bonus, deduction, total, rank and the advanced flag of every score, in memory.
 
-    `given(score)` yields (points given under a rule, the rule) for one unit; see `scoring`."""
+    `given(score)` yields (points given under a rule, the rule) for one unit; see `scoring`.
+
+    Source: 徐政发〔2020〕3号 年终考评汇总; 淮安《市产改评价考核细则》. Weights, caps and late
+    credit are the evaluation's own (local) data.
+    """
     for score in scores:
         score.timeliness = scoring.timeliness(
             due=score.reports_due,
@@ -270,7 +277,11 @@ def score_set_quality(*, actor: Any, score: UnitScore, quality: Any, reason: str
 
 
 def adjustment_add(*, actor: Any, score: UnitScore, rule: ScoreRule | None, times: Any, reason: str) -> Adjustment:
-    """A bonus or deduction under a rule of the evaluation: rule points × times, with the reason."""
+    """A bonus or deduction under a rule of the evaluation: rule points × times, with the reason.
+
+    Rule: points per time under a rule, within the rule's cap and then the evaluation's bonus/deduction
+    cap, each with a reason — source: 淮安《市产改评价考核细则》 (加减分项).
+    """
     _require_manage(actor, score)
     evaluation = score.evaluation
     _require_draft(evaluation)
@@ -322,7 +333,11 @@ def adjustment_delete(*, actor: Any, adjustment: Adjustment) -> None:
 
 
 def evaluation_finalize(*, actor: Any, evaluation: Evaluation, now: dt.datetime | None = None) -> list[UnitScore]:
-    """Lock the scores and the advanced units (every unit must have its quality mark)."""
+    """Lock the scores and the advanced units (every unit must have its quality mark).
+
+    Rule: every unit needs its quality mark before the result is fixed; advanced units per
+    `scoring.select_advanced` — source: 淮安《市产改评价考核细则》 (评先).
+    """
     _require_manage(actor, evaluation)
     _require_draft(evaluation)
     if evaluation.computed_at is None or not evaluation.scores.exists():

@@ -46,6 +46,7 @@ def _pilot_values(data: dict[str, Any], items: Iterable[Item], errors: Errors) -
 def pilot_create(
     *, actor: Any, enterprise: OrgNode | None, data: dict[str, Any], items: Iterable[Item] = ()
 ) -> PilotEnterprise:
+    """Rule: a pilot is an enterprise, registered once — source: 徐州产改试点企业 (domain.md §1.3)."""
     errors = Errors()
     if enterprise is None:
         errors.add("enterprise", "请选择企业。")

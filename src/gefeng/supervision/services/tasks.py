@@ -69,7 +69,12 @@ def notice_issue(
     deadline: Any,
     on: dt.date | None = None,
 ) -> Task:
-    """A 督办 notice to the unit of `assignment`, for an item lagging or overdue on `on`."""
+    """A 督办 notice to the unit of `assignment`, for an item lagging or overdue on `on`.
+
+    Rule: 督办 only what lags or is overdue (`reform.selectors.status.decide`), one live notice per unit and
+    item, numbered 〈`GEFENG_SUPERVISION_DOC_PREFIX`〉督〔年〕n号 (GB/T 9704-2012 发文字号) — source: 徐政发〔2020〕3号
+    督查、责任化.
+    """
     scope.require(actor, assignment, "reform.manage")
     on = on or timezone.localdate()
     item = assignment.item
@@ -173,7 +178,11 @@ def _tracked_add(
 
 
 def rectification_add(*, actor: Any, inspection: Inspection, unit: OrgNode | None, data: dict[str, Any]) -> Task:
-    """A rectification item (整改) from an inspection, for one of the units visited."""
+    """A rectification item (整改) from an inspection, for one of the units visited.
+
+    Rule: 整改 goes to a unit the inspection visited, with a deadline not before it is issued — source: 常州
+    2023 督导检查 (书面整改要求), 淮安 2023 整改措施.
+    """
     _require_manage(actor, inspection)
     allowed = list(inspection.units.values_list("pk", flat=True))
     on = data.get("issued_on") or max(inspection.visited_on, timezone.localdate())
@@ -190,7 +199,10 @@ def rectification_add(*, actor: Any, inspection: Inspection, unit: OrgNode | Non
 
 
 def decision_add(*, actor: Any, meeting: Meeting, unit: OrgNode | None, data: dict[str, Any]) -> Task:
-    """A decision of a joint meeting (议定事项), owned by one unit with a deadline."""
+    """A decision of a joint meeting (议定事项), owned by one unit with a deadline.
+
+    Rule: each 议定事项 has one responsible unit and a deadline — source: 沛县 县政府与县总工会联席会议制度.
+    """
     _require_manage(actor, meeting)
     on = data.get("issued_on") or meeting.held_on
     return _tracked_add(
@@ -214,7 +226,10 @@ def task_report(
     files: Sequence[Any] = (),
     now: dt.datetime | None = None,
 ) -> TaskUpdate:
-    """The unit's progress (`progress`) or its reply / report of completion (`submit`)."""
+    """The unit's progress (`progress`) or its reply / report of completion (`submit`).
+
+    Rule: a reply after the deadline is marked late (counts against 及时率) — source: 徐政发〔2020〕3号 节点化、责任化.
+    """
     scope.require(actor, task, "reform.report")
     errors = Errors()
     body = _text(errors, {"text": text}, "text", "回复内容" if task.kind == TaskKind.NOTICE else "办理情况")
@@ -253,7 +268,10 @@ def task_report(
 
 
 def task_review(*, actor: Any, task: Task, decision: str, comment: str, now: dt.datetime | None = None) -> TaskUpdate:
-    """The office closes a replied task, returns it with comments, or cancels a live one."""
+    """The office closes a replied task, returns it with comments, or cancels a live one.
+
+    Rule: only a replied task is closed or returned; cancelling needs a reason — source: 徐政发〔2020〕3号 督查闭环.
+    """
     scope.require(actor, task, "reform.manage")
     errors = Errors()
     text = _text(errors, {"comment": comment}, "comment", "核验意见", required=decision != UpdateKind.CLOSE)
