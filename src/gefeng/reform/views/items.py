@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import scope
+from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.types import AuthedRequest
 from gefeng.reform import selectors, services
@@ -186,12 +188,10 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def item_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.item_get_or_404(request.user, pk)
-    scope.require(request.user, item.plan, MANAGE)
-    plan_pk = item.plan_id
-    try:
-        services.item_delete(actor=request.user, item=item)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("reform:item-detail", item.pk)
-    messages.success(request, _g("项目已删除。"))
-    return redirect("reform:plan-detail", plan_pk)
+    return act(
+        request,
+        lambda: services.item_delete(actor=request.user, item=item),
+        done=_g("项目已删除。"),
+        back=reverse("reform:plan-detail", args=[item.plan_id]),
+        failed_back=reverse("reform:item-detail", args=[item.pk]),
+    )

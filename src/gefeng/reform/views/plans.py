@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import exports, scope
+from gefeng.core.actions import act
 from gefeng.core.forms import add_service_errors
 from gefeng.core.types import AuthedRequest
 from gefeng.reform import selectors, services
@@ -125,17 +127,16 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def plan_copy(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = scope.get_or_404(request.user, Plan, MANAGE, pk=pk)
     form = PlanCopyForm(request.POST)
-    if form.is_valid():
-        try:
-            new = services.plan_copy(actor=request.user, plan=plan, year=form.cleaned_data["year"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _g("已复制为 %(year)s 年计划（草拟中），请调整后发布。") % {"year": new.year})
-            return redirect("reform:plan-detail", new.pk)
-    else:
+    if not form.is_valid():
         messages.error(request, _g("请填写有效的年度。"))
-    return redirect("reform:plan-detail", plan.pk)
+        return redirect("reform:plan-detail", plan.pk)
+    return act(
+        request,
+        lambda: services.plan_copy(actor=request.user, plan=plan, year=form.cleaned_data["year"]),
+        done=lambda new: _g("已复制为 %(year)s 年计划（草拟中），请调整后发布。") % {"year": new.year},
+        back=lambda new: reverse("reform:plan-detail", args=[new.pk]),
+        failed_back=reverse("reform:plan-detail", args=[plan.pk]),
+    )
 
 
 def _item_rows(view: selectors.PlanView):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _g
 from django.views.decorators.http import require_GET, require_POST
 
 from gefeng.core import scope
+from gefeng.core.actions import act
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 from gefeng.reform import selectors, services
@@ -86,20 +86,17 @@ def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _g("请选择审核结果。"))
         return redirect("reform:report-detail", report.pk)
-    try:
-        services.report_review(
+    return act(
+        request,
+        lambda: services.report_review(
             actor=request.user,
             report=report,
             accept=form.cleaned_data["decision"] == "accept",
             comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(
-            request, _g("已通过。") if report.state == ReportState.ACCEPTED else _g("已退回，单位修改后重新报送。")
-        )
-    return redirect("reform:report-detail", report.pk)
+        ),
+        done=lambda done: _g("已通过。") if done.state == ReportState.ACCEPTED else _g("已退回，单位修改后重新报送。"),
+        back=reverse("reform:report-detail", args=[report.pk]),
+    )
 
 
 # ---------------------------------------------------------------- evidence
@@ -124,16 +121,13 @@ def evidence_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
 def evidence_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     ev = scope.get_or_404(request.user, Evidence.objects.select_related("report__assignment", "report__period"), pk=pk)
     report = ev.report
-    try:
-        services.evidence_delete(actor=request.user, evidence=ev)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _g("已删除材料。"))
     url = (
         reverse("reform:report-due")
         + f"?plan={report.period.plan_id}&unit={report.assignment.unit_id}&period={report.period_id}"
     )
-    return redirect(url)
+    return act(
+        request,
+        lambda: services.evidence_delete(actor=request.user, evidence=ev),
+        done=_g("已删除材料。"),
+        back=url,
+    )
