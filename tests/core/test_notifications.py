@@ -162,7 +162,7 @@ def test_reform_remind_notifies_the_units_reporters(personas, tree, published):
 def test_reminder_shows_on_the_home_page(personas, tree, published, login_as):
     from gefeng.reform import services
 
-    services.remind(actor=None, days=5, today=__import__("datetime").date(2021, 4, 1))
+    services.remind(actor=SYSTEM, days=5, today=__import__("datetime").date(2021, 4, 1))
     body = login_as("liaison").get("/").content.decode()
     assert "进展报送将于4月5日截止" in body
     assert 'data-testid="unread-badge">1<' in body

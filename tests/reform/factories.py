@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gefeng.core.actors import SYSTEM
 from gefeng.reform import services
 from gefeng.reform.models import Calendar, Evidence, Item, Measure, Plan, Report
 
@@ -28,7 +29,7 @@ def plan(t: Any, year: int = YEAR) -> Plan:
     if found:
         return found
     return services.plan_create(
-        actor=None, year=year, title=f"{year}年责任清单", calendar=Calendar.QUARTERLY, org=t.county
+        actor=SYSTEM, year=year, title=f"{year}年责任清单", calendar=Calendar.QUARTERLY, org=t.county
     )
 
 
@@ -37,7 +38,7 @@ def measure(p: Plan, number: int = 1, action: int = 1) -> Measure:
     if m:
         return m
     a = p.actions.get(number=action)
-    return services.measure_save(actor=None, action=a, data={"number": number, "title": f"举措{action}.{number}"})
+    return services.measure_save(actor=SYSTEM, action=a, data={"number": number, "title": f"举措{action}.{number}"})
 
 
 def item(
@@ -67,7 +68,7 @@ def item(
         milestones=milestones or [],
         indicators=indicators or [],
     )
-    return services.item_save(actor=None, plan=p, data=data)
+    return services.item_save(actor=SYSTEM, plan=p, data=data)
 
 
 def kejiju_item(t: Any) -> Item:
@@ -89,7 +90,7 @@ def kejiju_report(t: Any, *, submit: bool = True) -> Report:
         return found
     ind = it.indicators.first()
     entry = services.Entry(assignment=a, narrative="科技局一季度进展", values={ind.pk: "10"}, files=[pdf()])
-    return services.reports_save(actor=None, period=p, entries=[entry], submit=submit)[0]
+    return services.reports_save(actor=SYSTEM, period=p, entries=[entry], submit=submit)[0]
 
 
 def kejiju_evidence(t: Any, *, submit: bool = True) -> Evidence:

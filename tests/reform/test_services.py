@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.reform import selectors, services
 from gefeng.reform.models import Calendar, Evidence, Item, Plan, Report, ReportState
@@ -332,16 +333,16 @@ class TestReminders:
         plan.status = "published"
         plan.save()
         factories.kejiju_report(tree)  # 科技局 has reported Q1
-        out = services.remind(actor=None, days=5, today=D(2021, 4, 1))
+        out = services.remind(actor=SYSTEM, days=5, today=D(2021, 4, 1))
         assert {(r.unit.pk, r.owed) for r in out} == {(tree.hrss.pk, 1), (tree.longgu.pk, 1)}
         assert selectors.notices_for(personas["liaison"])[0].text.startswith("2021年第1季度")
         assert selectors.notices_for(personas["chair"]) == []
         # run again: refreshed, not duplicated
-        services.remind(actor=None, days=5, today=D(2021, 4, 2))
+        services.remind(actor=SYSTEM, days=5, today=D(2021, 4, 2))
         from gefeng.reform.models import Notice
 
         assert Notice.objects.filter(unit=tree.hrss).count() == 1
-        assert services.remind(actor=None, days=5, today=D(2021, 3, 1)) == []
+        assert services.remind(actor=SYSTEM, days=5, today=D(2021, 3, 1)) == []
         with pytest.raises(PermissionDenied):
             services.remind(actor=personas["liaison"], days=5)
 
@@ -362,3 +363,17 @@ class TestReminders:
 
 def test_plan_model_str(tree):
     assert str(Plan(year=2021, title="")) == "2021年产改重点工作"
+
+
+class TestTheSystemActor:
+    def test_the_system_is_named_and_none_is_refused(self, tree, hrss_item):
+        """SYSTEM passes the services that accept it; `None` no longer stands for it."""
+        with pytest.raises(PermissionDenied):
+            services.remind(actor=None, days=5, today=D(2021, 4, 1))
+        with pytest.raises(PermissionDenied):
+            services.item_delete(actor=None, item=hrss_item)
+        assert Item.objects.filter(pk=hrss_item.pk).exists()
+        services.item_delete(actor=SYSTEM, item=hrss_item)
+        assert not Item.objects.filter(pk=hrss_item.pk).exists()
+        entry = AuditEntry.objects.filter(action="reform.item.deleted").latest("pk")
+        assert entry.actor_id is None

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
 from gefeng.reform import selectors, services
 from gefeng.reform.models import Indicator, Item, Milestone, Plan
 from gefeng.reform.selectors import COMPLETED, LAGGING, NOT_STARTED, ON_TRACK, OVERDUE, decide
@@ -139,7 +140,7 @@ class TestFromTheDatabase:
         q1 = hrss_item.plan.periods.order_by("start").first()
         ind = hrss_item.indicators.get()
         services.reports_save(
-            actor=None,
+            actor=SYSTEM,
             period=q1,
             entries=[services.Entry(assignment=a, narrative="进展", values={ind.pk: "100"}, milestones_done=set())],
             submit=True,
@@ -156,7 +157,7 @@ class TestFromTheDatabase:
         entries = [
             services.Entry(assignment=a, narrative="进展", values={ind.pk: "30"}) for a in hrss_item.assignments.all()
         ]
-        services.reports_save(actor=None, period=q1, entries=entries, submit=True)
+        services.reports_save(actor=SYSTEM, period=q1, entries=entries, submit=True)
         state = selectors.item_states([hrss_item], on=D(2021, 4, 1))[hrss_item.pk]
         assert state.indicators[0].current == Decimal(60)
 
@@ -165,7 +166,7 @@ class TestFromTheDatabase:
         ind = hrss_item.indicators.get()
         a = hrss_item.assignments.get(unit=tree.hrss)
         [_r] = services.reports_save(
-            actor=None,
+            actor=SYSTEM,
             period=q1,
             entries=[services.Entry(assignment=a, narrative="x", values={ind.pk: "50"})],
             submit=False,

@@ -144,7 +144,7 @@ def test_a_file_whose_content_is_not_allowed_is_refused_and_nothing_is_written(w
     before = TaskUpdate.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.task_report(actor=personas["liaison"], task=world.notice_hrss, kind="submit", text="x", files=[fake])
-    assert "不是允许的类型" in str(exc.value)
+    assert "不是允许的文件类型" in str(exc.value)
     assert TaskUpdate.objects.count() == before
     world.notice_hrss.refresh_from_db()
     assert world.notice_hrss.state == TaskState.OPEN
@@ -152,7 +152,7 @@ def test_a_file_whose_content_is_not_allowed_is_refused_and_nothing_is_written(w
 
 def test_too_large_and_empty_files_are_refused(world, personas, settings):
     settings.SUPERVISION_UPLOAD_MAX_MB = 0
-    with pytest.raises(ValidationError, match="上限"):
+    with pytest.raises(ValidationError, match="大小限制"):
         services.check_files([pdf()])
     with pytest.raises(ValidationError, match="空文件"):
         services.check_files([SimpleUploadedFile("a.pdf", b"")])
@@ -161,7 +161,7 @@ def test_too_large_and_empty_files_are_refused(world, personas, settings):
 def test_wps_compound_files_are_accepted_by_their_header(world):
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
     checked = services.check_files([SimpleUploadedFile("情况说明.wps", ole)])
-    assert checked[0].content_type == "application/x-ole-storage"
+    assert checked[0].content_type == "application/vnd.ms-works"
     with pytest.raises(ValidationError):
         services.check_files([SimpleUploadedFile("情况说明.exe", ole)])
 
@@ -348,3 +348,13 @@ def test_pilot_register_refuses_duplicates_and_non_enterprises(world, personas, 
         services.pilot_create(
             actor=county, enterprise=tree.longgu, data={"designated_on": dt.date(2021, 1, 1), "measures": "x"}
         )
+
+
+def test_attachments_keep_their_folder_and_a_random_name(world, personas):
+    update = services.task_report(
+        actor=personas["liaison"], task=world.notice_hrss, kind="progress", text="进展", files=[pdf()]
+    )
+    stored = update.files.get()
+    assert stored.file.name.startswith("supervision/") and stored.file.name.endswith(".pdf")
+    assert stored.original_name == "a.pdf" or stored.original_name.endswith(".pdf")
+    assert stored.content_type == "application/pdf"

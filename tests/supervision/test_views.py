@@ -140,7 +140,7 @@ def test_reply_through_the_page_with_a_file_and_a_bad_file(world, personas, logi
     client = login_as("liaison")
     url = f"/supervision/tasks/{world.notice_hrss.pk}/report/"
     bad = client.post(url, {"kind": "submit", "text": "回复", "attachments": [io.BytesIO(b"not a pdf")]})
-    assert bad.status_code == 200 and "不是允许的类型" in bad.content.decode()
+    assert bad.status_code == 200 and "不是允许的文件类型" in bad.content.decode()
     ok = client.post(url, {"kind": "submit", "text": "回复", "attachments": [pdf()]})
     assert ok.status_code == 302
     task = Task.objects.get(pk=world.notice_hrss.pk)

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gefeng.core import scope
+from gefeng.core import scope, uploads
 
 
 class TaskKind(models.TextChoices):
@@ -191,7 +191,8 @@ class TaskUpdate(models.Model):
 
 
 def attachment_path(instance: Any, filename: str) -> str:
-    """DATA_DIR/media/supervision/<random>.<ext>: the original name is kept on the row."""
+    """DATA_DIR/media/supervision/<random>.<ext> (kept for the first migration; the field now
+    uses `uploads.UploadTo("supervision")`, which names files the same way)."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]
     return f"supervision/{uuid.uuid4().hex}{suffix}"
 
@@ -206,7 +207,7 @@ class Attachment(models.Model):
     org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
     update = models.ForeignKey(TaskUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="files")
-    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    file = models.FileField(_("文件"), upload_to=uploads.UploadTo("supervision"), max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小"))

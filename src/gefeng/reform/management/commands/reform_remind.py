@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.reform import services
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--today 的格式应为 YYYY-MM-DD。") from None
         try:
             with acting_from(RequestInfo(source="cli")), transaction.atomic():
-                reminders = services.remind(actor=None, days=opts["days"], today=today)
+                reminders = services.remind(actor=SYSTEM, days=opts["days"], today=today)
                 if opts["dry_run"]:
                     transaction.set_rollback(True)
         except ValidationError as exc:

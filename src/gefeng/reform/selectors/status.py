@@ -1,27 +1,4 @@
-"""Reads of the responsibility list: what a user may see, each item's state, the roll-ups.
-
-## The state of an item on a day `on` (`item_status`)
-
-An item's *parts* are its milestones (together one part: the share done by `on`) and each of its
-indicators (one part each: how far the current value has moved from the baseline towards the
-target, clamped to 0–1). An indicator's current value is the registered figure for a live
-indicator, otherwise the sum over its units of each unit's latest reported value (reports
-submitted or accepted by `on`; values are year-to-date levels). Its *progress* is the mean of
-its parts (0 when it has none). The rules, in order:
-
-1. 已完成 `completed` — the county office confirmed completion on or before `on`
-   (`Item.completed_on`), or the item has at least one part and every part is complete:
-   every milestone done by `on` and every indicator at or above its target.
-2. 逾期 `overdue` — `on` is after the deadline.
-3. 滞后 `lagging` — a milestone was due before `on` and is not done; or the item has
-   indicators and their mean fraction trails the share of the year elapsed (1 January to the
-   deadline) by more than `GEFENG_REFORM_LAG_TOLERANCE` (default 0.25).
-4. 未开始 `not_started` — progress is 0 and no report on the item was submitted by `on`.
-5. 正常推进 `on_track` — otherwise.
-
-Roll-ups to measure, action, unit and plan weight each item's progress by `Item.weight`
-(completed items count 1): completion = Σ weight × progress / Σ weight.
-"""
+"""The state of an item on a day, with its live indicators, and the roll-ups (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -32,129 +9,39 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gefeng.core import figures, scope
+from gefeng.core import figures
 from gefeng.orgs.models import OrgNode
 from gefeng.reform.models import (
     Assignment,
-    Evidence,
     Indicator,
     IndicatorValue,
     Item,
     Measure,
     Milestone,
-    Notice,
     Period,
     Plan,
     Report,
     ReportState,
 )
-
-NOT_STARTED = "not_started"
-ON_TRACK = "on_track"
-LAGGING = "lagging"
-COMPLETED = "completed"
-OVERDUE = "overdue"
-STATUSES = (NOT_STARTED, ON_TRACK, LAGGING, COMPLETED, OVERDUE)
-STATUS_LABELS = {
-    NOT_STARTED: _("未开始"),
-    ON_TRACK: _("正常推进"),
-    LAGGING: _("滞后"),
-    COMPLETED: _("已完成"),
-    OVERDUE: _("逾期"),
-}
-STATUS_COLOURS = {
-    NOT_STARTED: "secondary",
-    ON_TRACK: "primary",
-    LAGGING: "warning",
-    COMPLETED: "success",
-    OVERDUE: "danger",
-}
-COUNTED = (ReportState.SUBMITTED, ReportState.ACCEPTED)
-
-
-def lag_tolerance() -> float:
-    return float(getattr(settings, "REFORM_LAG_TOLERANCE", 0.25))
-
-
-def local_date(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-
-
-# ---------------------------------------------------------------- what a user may see
-
-
-def plans_for(actor: Any) -> QuerySet[Plan]:
-    """Plans the actor may open: the county office's own, and any plan with an item assigned
-    to a unit in the actor's scope."""
-    own = scope.visible(actor, Plan).values("pk")
-    via = scope.visible(actor, Assignment).values("item__plan_id")
-    return Plan.objects.filter(Q(pk__in=own) | Q(pk__in=via)).select_related("org")
-
-
-def plan_get_or_404(actor: Any, pk: Any) -> Plan:
-    plan = plans_for(actor).filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def sees_whole_plan(actor: Any, plan: Plan) -> bool:
-    return scope.visible(actor, Plan).filter(pk=plan.pk).exists()
-
-
-def assignments_visible(actor: Any, plan: Plan) -> QuerySet[Assignment]:
-    return scope.visible(actor, Assignment).filter(item__plan=plan)
-
-
-def items_visible(actor: Any, plan: Plan) -> QuerySet[Item]:
-    """Items of `plan` with at least one assignment the actor may see, each once."""
-    qs = Item.objects.filter(plan=plan)
-    if not sees_whole_plan(actor, plan):
-        qs = qs.filter(pk__in=scope.visible(actor, Assignment).filter(item__plan=plan).values("item_id"))
-    return qs.select_related("measure__action", "lead_unit", "plan")
-
-
-def item_get_or_404(actor: Any, pk: Any) -> Item:
-    item = Item.objects.filter(pk=pk).select_related("plan", "measure__action", "lead_unit").first()
-    if item is None or not items_visible(actor, item.plan).filter(pk=item.pk).exists():
-        raise Http404
-    return item
-
-
-def units_in_plan(actor: Any, plan: Plan) -> list[OrgNode]:
-    ids = assignments_visible(actor, plan).values("unit_id")
-    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
-
-
-def reportable_units(actor: Any, plan: Plan) -> list[OrgNode]:
-    ids = scope.permitted(actor, Assignment, "reform.report").filter(item__plan=plan).values("unit_id")
-    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
-
-
-def current_plan(actor: Any, today: dt.date | None = None) -> Plan | None:
-    """This year's plan if the actor may see it, else the latest one it may."""
-    today = today or timezone.localdate()
-    plans = plans_for(actor)
-    return plans.filter(year=today.year).first() or plans.order_by("-year").first()
-
-
-def current_period(plan: Plan, today: dt.date | None = None) -> Period | None:
-    """The period being reported on: the earliest one already begun whose due date has not
-    passed; after the last due date, the last period; before the first, the first."""
-    today = today or timezone.localdate()
-    periods = plan.periods.order_by("start")
-    return (
-        periods.filter(start__lte=today, due__gte=today).first()
-        or periods.filter(start__lte=today).order_by("-start").first()
-        or periods.first()
-    )
-
+from gefeng.reform.selectors._common import (
+    COMPLETED,
+    COUNTED,
+    LAGGING,
+    NOT_STARTED,
+    ON_TRACK,
+    OVERDUE,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUSES,
+    lag_tolerance,
+)
+from gefeng.reform.selectors.access import (
+    assignments_visible,
+    items_visible,
+)
 
 # ---------------------------------------------------------------- live indicators
 
@@ -240,7 +127,10 @@ def indicator_fraction(ind: Indicator, current: Decimal | None) -> float:
 def decide(
     item: Item, *, on: dt.date, milestones: list[Milestone], fractions: list[float], reported: bool
 ) -> tuple[str, float]:
-    """The rule (module docstring) on facts already gathered: (status, progress)."""
+    """The rule (module docstring) on facts already gathered: (status, progress).
+
+    Source: 徐政发〔2020〕3号 节点化 (milestones); the lag tolerance is local (`GEFENG_REFORM_LAG_TOLERANCE`).
+    """
     parts: list[float] = []
     if milestones:
         parts.append(sum(1 for m in milestones if m.done_on and m.done_on <= on) / len(milestones))
@@ -462,112 +352,3 @@ def period_trend(actor: Any, plan: Plan, *, until: dt.date) -> list[dict[str, An
                 row["returned"] += int(r.state == ReportState.RETURNED)
         out.append(row)
     return out
-
-
-# ---------------------------------------------------------------- reporting
-
-
-@dataclass
-class DueRow:
-    assignment: Assignment
-    report: Report | None
-    previous: Report | None
-    state: ItemState | None = None
-    values: dict[int, Decimal] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
-
-    @property
-    def editable(self) -> bool:
-        return self.report is None or self.report.state in (ReportState.DRAFT, ReportState.RETURNED)
-
-
-def due_rows(actor: Any, unit: OrgNode, period: Period, *, on: dt.date | None = None) -> list[DueRow]:
-    """Everything `unit` owes for `period`: one row per assignment the actor may report on, with
-    this period's report (if begun) and the previous period's (to carry its text over)."""
-    assignments = list(
-        scope.permitted(actor, Assignment, "reform.report")
-        .filter(unit=unit, item__plan_id=period.plan_id, item__deadline__gte=period.start)
-        .select_related("item__plan", "item__measure__action", "unit")
-        .order_by("item__code")
-    )
-    previous_period = Period.objects.filter(plan_id=period.plan_id, start__lt=period.start).order_by("-start").first()
-    reports = {r.assignment_id: r for r in Report.objects.filter(assignment__in=assignments, period=period)}
-    previous = (
-        {r.assignment_id: r for r in Report.objects.filter(assignment__in=assignments, period=previous_period)}
-        if previous_period
-        else {}
-    )
-    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for v in IndicatorValue.objects.filter(report__in=reports.values()):
-        values[v.report_id][v.indicator_id] = v.value
-    evidence: dict[int, list[Evidence]] = defaultdict(list)
-    for e in Evidence.objects.filter(report__in=reports.values()).order_by("uploaded_at", "pk"):
-        evidence[e.report_id].append(e)
-    states = item_states([a.item for a in assignments], on=on or timezone.localdate())
-    rows = []
-    for a in assignments:
-        r = reports.get(a.pk)
-        rows.append(
-            DueRow(
-                a,
-                r,
-                previous.get(a.pk),
-                states.get(a.item_id),
-                values.get(r.pk, {}) if r else {},
-                evidence.get(r.pk, []) if r else [],
-            )
-        )
-    return rows
-
-
-def outstanding(actor: Any, unit: OrgNode, plan: Plan, *, today: dt.date) -> list[tuple[Period, int, int]]:
-    """Past periods where `unit` still owes reports: (period, missing, returned)."""
-    assignments = list(
-        scope.permitted(actor, Assignment, "reform.report").filter(unit=unit, item__plan=plan).select_related("item")
-    )
-    periods = list(plan.periods.filter(due__lt=today).order_by("start"))
-    reports = {
-        (r.assignment_id, r.period_id): r for r in Report.objects.filter(assignment__in=assignments, period__in=periods)
-    }
-    out = []
-    for p in periods:
-        missing = returned = 0
-        for a, _p in owed_pairs(assignments, [p]):
-            r = reports.get((a.pk, p.pk))
-            if r is None or r.submitted_at is None:
-                missing += 1
-            elif r.state == ReportState.RETURNED:
-                returned += 1
-        if missing or returned:
-            out.append((p, missing, returned))
-    return out
-
-
-def reports_for_review(actor: Any, plan: Plan) -> QuerySet[Report]:
-    return (
-        scope.permitted(actor, Report, "reform.manage")
-        .filter(period__plan=plan)
-        .select_related("assignment__item", "assignment__unit", "period")
-    )
-
-
-def item_reports(actor: Any, item: Item) -> QuerySet[Report]:
-    return (
-        scope.visible(actor, Report)
-        .filter(assignment__item=item)
-        .select_related("assignment__unit", "period", "reviewer")
-        .prefetch_related("values__indicator", "evidence")
-        .order_by("-period__start", "assignment__unit__path")
-    )
-
-
-def notices_for(actor: Any, *, limit: int = 5) -> list[Notice]:
-    """Unread reminders for the units the actor reports for (the unit's home)."""
-    if not scope.has_perm(actor, "reform.report"):
-        return []
-    return list(
-        scope.permitted(actor, Notice, "reform.report")
-        .filter(read_at__isnull=True)
-        .select_related("period", "unit")
-        .order_by("-created_at")[:limit]
-    )
