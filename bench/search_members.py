@@ -312,7 +312,7 @@ def main() -> None:
 
     results: dict = {(label, who): {} for label, _q, _extra in queries for who, _actor in actors}
     if not postgres:  # SQLite has no statistics until ANALYZE runs, as every import and the demo do
-        from gefeng.members.importer import refresh_statistics
+        from gefeng.members.imports.pipeline import refresh_statistics
 
         if args.without_statistics:  # a registry filled some other way: a few runs, they can be slow
             for label, q, extra in queries:

@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from gefeng.core import scope
 from gefeng.core.models import AuditEntry
-from gefeng.members import importer, services
+from gefeng.members import services
+from gefeng.members.imports import pipeline
 from gefeng.members.models import ImportJob, ImportMode, Member, ValueMapping
 from tests.members.test_import import (
     HEADERS,
@@ -103,9 +104,9 @@ def test_a_roster_in_its_own_words_imports_every_good_row(tmp_path, union):
 
 
 def test_the_synonyms_are_stored_values_of_their_columns():
-    for key in importer.CHOICE_COLUMNS:
-        codes = {code for code, _label in importer.choices(key)} | {""}
-        assert set(importer.builtin_table(key).values()) <= codes, key
+    for key in pipeline.CHOICE_COLUMNS:
+        codes = {code for code, _label in pipeline.choices(key)} | {""}
+        assert set(pipeline.builtin_table(key).values()) <= codes, key
 
 
 def test_a_missing_name_or_id_number_still_rejects(tmp_path, union):

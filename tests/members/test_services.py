@@ -169,7 +169,7 @@ def test_expired_import_files_are_deleted_and_running_ones_kept(tree, personas, 
     import os
     import time
 
-    from gefeng.members import tasks
+    from gefeng.members.imports import tasks
     from gefeng.members.models import ImportJob, ImportStatus
 
     settings.IMPORT_RETENTION_DAYS = 7

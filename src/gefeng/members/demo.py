@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
-from gefeng.members import idtail, importer, rosters, services
+from gefeng.members import idtail, services
+from gefeng.members.imports import pipeline, rosters
 from gefeng.members.models import EventKind, Member, MembershipEvent, SkillLevel, Status
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
 
@@ -232,5 +233,5 @@ def load_registry(*, stdout: TextIO | None = None) -> dict[str, int]:
             f"会员库：{len(rows)} 人（退会 {left}，保留会籍 {retained}）；示例花名册（{report['rows']} 行，"
             f"其中有错误的 {report['bad_total']} 行）：{roster}\n"
         )
-    importer.refresh_statistics()  # the planner's statistics for a registry that just appeared
+    pipeline.refresh_statistics()  # the planner's statistics for a registry that just appeared
     return counts

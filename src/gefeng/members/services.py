@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from gefeng.core import audit, pii, scope
 from gefeng.core.validators import clean_text, normalize_mobile, parse_id_number
 from gefeng.members import pinyin
+from gefeng.members.imports import vocabulary
 from gefeng.members.models import (
     Education,
     EventKind,
@@ -514,7 +515,7 @@ def import_job_create(
     *, actor: Any, union: OrgNode, filename: str, stored: Path, size: int, mode: str, dry_run: bool
 ) -> ImportJob:
     """Queue an import of an uploaded file into `union` (checked: members.import on it)."""
-    from gefeng.members import tasks  # tasks → importer → services
+    from gefeng.members.imports import tasks  # tasks → pipeline → services
 
     scope.require(actor, union, "members.import")
     with transaction.atomic():
@@ -545,20 +546,18 @@ def value_mappings_save(*, actor: Any, union: OrgNode, mappings: list[tuple[str,
     `mappings` are (column key, the word as in the file, stored value); a value of "" leaves the
     field empty without a warning, None forgets the word. `actor` None is the server console.
     Returns how many mappings changed; all or none are written."""
-    from gefeng.members import importer  # importer → services
-
     if actor is not None:
         scope.require(actor, union, "members.import")
     errors: list[str] = []
     wanted: dict[tuple[str, str], str | None] = {}
     for column, raw, value in mappings:
-        label = importer.LABELS.get(column, column)
-        folded = importer.fold(raw or "")
-        if column not in importer.CHOICE_COLUMNS:
+        label = vocabulary.LABELS.get(column, column)
+        folded = vocabulary.fold(raw or "")
+        if column not in vocabulary.CHOICE_COLUMNS:
             errors.append(f"“{column}”不是可以对照取值的列。")
-        elif not folded or len(folded) > importer.MAPPABLE_CHARS:
-            errors.append(f"{label}的原值应为 1–{importer.MAPPABLE_CHARS} 个字符。")
-        elif value and value not in dict(importer.choices(column)):
+        elif not folded or len(folded) > vocabulary.MAPPABLE_CHARS:
+            errors.append(f"{label}的原值应为 1–{vocabulary.MAPPABLE_CHARS} 个字符。")
+        elif value and value not in dict(vocabulary.choices(column)):
             errors.append(f"{label}没有“{value}”这个选项。")
         else:
             wanted[(column, folded)] = value
