@@ -26,6 +26,7 @@ from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
 from gefeng.core import pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.core.people import Person, PersonFactory
 from gefeng.core.tabular import TabularError
@@ -502,7 +503,7 @@ def test_second_and_later_copies_of_an_id_number_are_rejected(tmp_path, union):
 
 
 def test_duplicate_card_numbers_in_the_file_and_in_the_registry(tmp_path, union, tree, person):
-    services.member_join(actor=None, union=tree.henghui_union, data=person(card_number="3203229999"))
+    services.member_join(actor=SYSTEM, union=tree.henghui_union, data=person(card_number="3203229999"))
     a, b, c = people(3, seed=13)
     rows = rows_of([a, b, c])
     rows[1][CARD] = rows[0][CARD]
@@ -523,11 +524,15 @@ def test_duplicate_card_numbers_in_the_file_and_in_the_registry(tmp_path, union,
 @pytest.fixture
 def registered(tree, union, person, personas):
     """One member of this union, one of another union, one who left."""
-    here = services.member_join(actor=None, union=union, data=person(name="赵敏", id_number=make_id("19900101", "021")))
-    there = services.member_join(
-        actor=None, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19900101", "031"))
+    here = services.member_join(
+        actor=SYSTEM, union=union, data=person(name="赵敏", id_number=make_id("19900101", "021"))
     )
-    gone = services.member_join(actor=None, union=union, data=person(name="孙悟", id_number=make_id("19900101", "041")))
+    there = services.member_join(
+        actor=SYSTEM, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19900101", "031"))
+    )
+    gone = services.member_join(
+        actor=SYSTEM, union=union, data=person(name="孙悟", id_number=make_id("19900101", "041"))
+    )
     services.member_leave(actor=personas["county"], member=gone, on=dt.date(2021, 1, 1), reason="本人申请")
     return {"here": here, "there": there, "gone": gone}
 

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gefeng.core import audit
+from gefeng.core.actors import SYSTEM
 from gefeng.core.tabular import TabularError
 from gefeng.members import idtail
 from gefeng.members.imports.rows import (  # noqa: F401  (the pipeline's public names)
@@ -155,7 +156,7 @@ def apply(job: ImportJob, result: Result) -> None:
         )
         clear_rows(cur, stage_t, job)
         audit.record(
-            actor=job.actor,
+            actor=job.actor or SYSTEM,
             action="members.import.applied",
             obj=job,
             changes={"union": union.name, "file": job.filename, "mode": job.mode} | result.as_dict(),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from gefeng.core import jobs
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import TabularError
 from gefeng.members import services
@@ -147,7 +148,7 @@ def purge_expired() -> int:
     """Delete rosters and rejected-rows files past the retention period (see
     `services.import_files_purge`); run after each import, never failing it."""
     try:
-        return services.import_files_purge(actor=None)
+        return services.import_files_purge(actor=SYSTEM)
     except (OSError, DatabaseError):
         logger.exception("清理过期的导入文件失败")
         return 0

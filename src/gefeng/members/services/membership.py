@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from gefeng.core import audit, pii, scope
+from gefeng.core import actors, audit, pii, scope
+from gefeng.core.actors import SYSTEM, accepts_system
 from gefeng.members.models import (
     EventKind,
     Member,
@@ -29,8 +30,7 @@ def _set_name(member: Member, name: str) -> None:
 def _check_union(actor: Any, union: OrgNode) -> OrgNode:
     if union.kind != Kind.UNION:
         raise ValidationError({"union": ["请选择工会（会员必须隶属于一个工会组织）。"]})
-    if actor is not None:  # None: the server console and the demo loader
-        scope.require(actor, union, "members.change")
+    actors.require(actor, union, "members.change")  # SYSTEM: the server console and the demo loader
     return union
 
 
@@ -47,11 +47,11 @@ def _team(union: OrgNode, team: OrgNode | None) -> OrgNode | None:
     return team
 
 
-def duplicate_message(existing: Member, *, actor: Any = None) -> str:
+def duplicate_message(existing: Member, *, actor: Any = SYSTEM) -> str:
     """Why a person cannot join again. The union is named only to an actor who sees the member:
     to anyone else the message would tell where a given ID number works (an oracle a dry-run
     import could run over a whole roster)."""
-    if actor is not None and scope.visible(actor, Member).filter(pk=existing.pk).exists():
+    if actors.user_of(actor) is not None and scope.visible(actor, Member).filter(pk=existing.pk).exists():
         return (
             f"该身份证号已是会员（{existing.get_status_display()}，{existing.union.name}）。一次入会、动态接转："
             "请由原工会办理转会，不要重复入会。"
@@ -59,6 +59,7 @@ def duplicate_message(existing: Member, *, actor: Any = None) -> str:
     return "该身份证号已在其他单位登记为会员。一次入会、动态接转：请联系县总工会办理接转，不要重复入会。"
 
 
+@accepts_system
 @transaction.atomic
 def member_join(
     *,
@@ -99,7 +100,7 @@ def member_join(
         kind=EventKind.JOIN,
         on=clean.fields["joined_on"],
         union=union,
-        actor=_user(actor),
+        actor=actors.user_of(actor),
         reason="重新入会" if existing else "",
     )
     audit.record(
@@ -114,10 +115,6 @@ def member_join(
         },
     )
     return member
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -180,7 +177,7 @@ def member_transfer(
     member.industrial_worker = bool(enterprise and enterprise.industry in INDUSTRIAL_SECTIONS)
     member.status = Status.ACTIVE
     member.save()
-    who = _user(actor)
+    who = actors.user_of(actor)
     MembershipEvent.objects.bulk_create(
         [
             MembershipEvent(
@@ -232,7 +229,7 @@ def member_transfer_out(*, actor: Any, member: Member, to_name: str, on: dt.date
         union=member.union,
         other_name=to_name[:100],
         reason=reason,
-        actor=_user(actor),
+        actor=actors.user_of(actor),
     )
     audit.record(actor=actor, action="members.member.transferred_out", obj=member, changes={"to": to_name, "on": on})
     return member
@@ -280,7 +277,7 @@ def member_retain(*, actor: Any, member: Member, reason: str, on: dt.date) -> Me
         union=holder,
         other_union=old if holder != old else None,
         reason=reason,
-        actor=_user(actor),
+        actor=actors.user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -309,7 +306,7 @@ def member_leave(*, actor: Any, member: Member, on: dt.date, reason: str) -> Mem
         on=on,
         union=member.union,
         reason=reason.strip()[:200],
-        actor=_user(actor),
+        actor=actors.user_of(actor),
     )
     audit.record(actor=actor, action="members.member.left", obj=member, changes={"reason": reason, "on": on})
     return member

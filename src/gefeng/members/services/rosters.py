@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
+from gefeng.core.actors import accepts_system
 from gefeng.members.imports import vocabulary
 from gefeng.members.models import (
     ImportJob,
     ImportStatus,
     ValueMapping,
 )
-from gefeng.members.services.membership import _user
 from gefeng.orgs.models import OrgNode
 
 # ---------------------------------------------------------------- roster imports
@@ -63,14 +63,14 @@ def import_job_create(
     return job
 
 
+@accepts_system
 def value_mappings_save(*, actor: Any, union: OrgNode, mappings: list[tuple[str, str, str | None]]) -> int:
     """Remember what `union`'s rosters mean by words the registry does not know.
 
     `mappings` are (column key, the word as in the file, stored value); a value of "" leaves the
-    field empty without a warning, None forgets the word. `actor` None is the server console.
+    field empty without a warning, None forgets the word. `actor` SYSTEM is the server console.
     Returns how many mappings changed; all or none are written."""
-    if actor is not None:
-        scope.require(actor, union, "members.import")
+    actors.require(actor, union, "members.import")
     errors: list[str] = []
     wanted: dict[tuple[str, str], str | None] = {}
     for column, raw, value in mappings:
@@ -101,11 +101,13 @@ def value_mappings_save(*, actor: Any, union: OrgNode, mappings: list[tuple[str,
                     current.delete()
                     changes.append({"column": column, "raw": folded, "from": current.value, "to": None})
             elif current is None:
-                ValueMapping.objects.create(org=union, column=column, raw_value=folded, value=value, actor=_user(actor))
+                ValueMapping.objects.create(
+                    org=union, column=column, raw_value=folded, value=value, actor=actors.user_of(actor)
+                )
                 changes.append({"column": column, "raw": folded, "from": None, "to": value})
             elif current.value != value:
                 changes.append({"column": column, "raw": folded, "from": current.value, "to": value})
-                current.value, current.actor = value, _user(actor)
+                current.value, current.actor = value, actors.user_of(actor)
                 current.save(update_fields=["value", "actor", "updated_at"])
         if changes:
             audit.record(
@@ -125,16 +127,16 @@ def import_retention_days() -> int:
     return max(days, 1)
 
 
-def import_files_purge(*, actor: Any = None, days: int | None = None, now: dt.datetime | None = None) -> int:
+@accepts_system
+def import_files_purge(*, actor: Any, days: int | None = None, now: dt.datetime | None = None) -> int:
     """Delete uploaded rosters and rejected-rows workbooks older than the retention period.
 
     Rosters are personal data (PIPL §19: kept no longer than needed). A file goes when it was
     last written more than `days` (GEFENG_IMPORT_RETENTION_DAYS, default 30) ago and no
     unfinished import still needs it; the jobs keep their counts, their 错误行 link disappears.
-    `actor` None is the system (the import task runs this after each import). Returns the number
+    `actor` SYSTEM is the system (the import task runs this after each import). Returns the number
     of files deleted."""
-    if actor is not None:
-        scope.require_perm(actor, "members.import")
+    actors.require_perm(actor, "members.import")
     days = import_retention_days() if days is None else max(int(days), 1)
     cutoff = (now or timezone.now()).timestamp() - days * 86_400
     folder = imports_dir()

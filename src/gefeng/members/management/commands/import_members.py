@@ -12,6 +12,7 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import Column, TabularError
 from gefeng.core.tabular_isolated import open_table_isolated
@@ -109,7 +110,7 @@ class Command(BaseCommand):
         mappings += [parse_map(text) for text in opts["map"]]
         if mappings:
             try:
-                services.value_mappings_save(actor=None, union=union, mappings=list(mappings))
+                services.value_mappings_save(actor=SYSTEM, union=union, mappings=list(mappings))
             except ValidationError as exc:
                 raise CommandError("".join(exc.messages)) from None
         folder = Path(settings.DATA_DIR) / "imports"
