@@ -20,7 +20,7 @@ from gefeng.core import pii, scope
 from gefeng.core.tabular import Column, Row, Sheet, TabularError, column_letter, parse_date
 from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.core.types import AuthedRequest
-from gefeng.members import services
+from gefeng.members import columns, services
 from gefeng.members.imports import pipeline
 from gefeng.members.imports.forms import (
     max_upload_bytes,
@@ -39,7 +39,7 @@ PENDING_KEY = "members_import_pending"
 PENDING_KEEP = 3  # uploads awaiting confirmation kept per session; older ones are deleted
 SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".txt"})
 MASKED = {"id_number": pii.mask_id_number, "phone": pii.mask_phone}
-DATE_KEYS = frozenset({"joined_on"})  # roster columns that hold a date
+DATE_KEYS = columns.DATES  # roster columns that hold a date
 
 
 def _shown_date(text: str) -> str:

@@ -16,7 +16,7 @@ from django.db import connection
 
 from gefeng.core import pii, scope
 from gefeng.core.tabular import Row, lost_digits, parse_date, write_rejects_xlsx
-from gefeng.members import idtail, services
+from gefeng.members import columns, services
 from gefeng.members.imports.vocabulary import CHOICE_COLUMNS, COLUMNS, LABELS, REQUIRED, UNKNOWN_KEPT, Vocabulary
 from gefeng.members.models import (
     ImportJob,
@@ -24,31 +24,7 @@ from gefeng.members.models import (
 )
 from gefeng.orgs.models import Kind, OrgNode
 
-_COPIED = (
-    "name",
-    "name_tail1",
-    "name_tail2",
-    "pinyin",
-    "initials",
-    "id_number",
-    "id_hash",
-    *idtail.COLUMNS,
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "phone",
-    "phone_hash",
-    "team_id",
-    "job_category",
-    "occupation",
-    "skill_level",
-    "new_form_group",
-    "migrant",
-    "joined_on",
-    "card_number",
-)
+_COPIED = columns.STORED  # the registry fields a roster row fills (members/columns.py)
 STAGE_COLUMNS = ("job_id", "row_number", "action", "member_id", *_COPIED)
 # Fields an upsert may change, compared to decide "unchanged".
 COMPARED = (

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
-from gefeng.core.tabular import Column
 from gefeng.core.tabular_isolated import open_table_isolated
+from gefeng.members import columns
 from gefeng.members.models import (
     Education,
     JobCategory,
@@ -21,28 +21,10 @@ from gefeng.members.models import (
 )
 from gefeng.orgs.models import OrgNode
 
-COLUMNS = [
-    Column("name", "姓名", ("职工姓名", "会员姓名", "员工姓名"), required=True),
-    Column(
-        "id_number", "身份证号", ("身份证号码", "公民身份号码", "证件号码", "身份证", "身份证件号码"), required=True
-    ),
-    Column("sex", "性别"),
-    Column("ethnicity", "民族"),
-    Column("political_status", "政治面貌"),
-    Column("education", "文化程度", ("学历",)),
-    Column("phone", "手机号", ("手机号码", "联系电话", "手机", "电话", "联系方式")),
-    Column("job_category", "岗位类别", ("人员类别", "岗位性质")),
-    Column("occupation", "工种", ("职业", "职业工种")),
-    Column("skill_level", "技能等级", ("职业技能等级", "技术等级")),
-    Column("new_form_group", "新就业形态群体", ("新就业形态", "八大群体")),
-    Column("migrant", "是否农民工", ("农民工",)),
-    Column("joined_on", "入会日期", ("入会时间",), required=True),
-    Column("card_number", "会员证号", ("会员证编号", "会员卡号", "会员证")),
-    Column("team", "班组"),
-]
-COMPACT = frozenset({"id_number", "phone", "card_number"})
-REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
-LABELS = {c.key: c.label for c in COLUMNS}
+COLUMNS = columns.ROSTER  # defined beside the model, in members/columns.py
+COMPACT = columns.COMPACT
+REQUIRED = columns.REQUIRED
+LABELS = columns.LABELS
 
 # ---------------------------------------------------------------- the rosters' own words
 #
