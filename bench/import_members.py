@@ -10,7 +10,7 @@ measurement then runs in a fresh subprocess on its own copy of that database (SQ
 the file; PostgreSQL: CREATE DATABASE … TEMPLATE), so every one starts from an empty registry and
 has its own peak memory. Three ways to put the same rows into `members_member`:
 
-(a) gefeng, end to end: `importer.run(job)` for an ImportJob in insert mode — read the file
+(a) gefeng, end to end: `pipeline.run(job)` for an ImportJob in insert mode — read the file
     (core.tabular), validate every row as the form does, seal ID numbers and phones, blind-index
     them, compute the pinyin search columns, stage in chunks, apply in one transaction with the
     membership history and the audit entry.
@@ -154,14 +154,14 @@ def peak_rss_mb() -> float:
 
 
 def phase_gefeng(path: Path, union_id: int) -> dict:
-    from gefeng.members import importer
+    from gefeng.members.imports import pipeline
     from gefeng.members.models import ImportJob, Member
 
     job = ImportJob.objects.create(
         actor=None, union_id=union_id, filename=path.name, stored=str(path), size=path.stat().st_size
     )
     t0 = time.perf_counter()
-    result = importer.run(job)
+    result = pipeline.run(job)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "rows": result.rows, "imported": result.imported, "in_table": Member.objects.count()}
 
@@ -274,7 +274,7 @@ def phase_raw(path: Path, fmt: str, union_id: int) -> dict:
                     n += 1
         else:
             # The same page cache as the importer's apply step, so only the work differs.
-            from gefeng.members.importer import SQLITE_APPLY_CACHE_KB
+            from gefeng.members.imports.pipeline import SQLITE_APPLY_CACHE_KB
 
             cur.execute(f"PRAGMA cache_size = -{SQLITE_APPLY_CACHE_KB}")
             sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(RAW_COLUMNS))})"
@@ -486,7 +486,7 @@ def main() -> None:
     print(f"{'import (median of ' + str(args.repeat) + ')':44} {'rows/s':>10} {'seconds':>9} {'peak MB':>8}")
     g = rate("gefeng")
     for phase, label in (
-        ("gefeng", "gefeng importer.run"),
+        ("gefeng", "gefeng pipeline.run"),
         (
             "raw",
             "raw limit (calamine + executemany/COPY)"

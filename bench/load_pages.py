@@ -265,7 +265,7 @@ def prepare(args: argparse.Namespace, data: Path) -> dict[str, str]:
             "unions = list(OrgNode.objects.filter(kind=Kind.UNION, valid_to__isnull=True)"
             ".select_related('parent').order_by('path'));"
             "fill(max(0, extra), unions) if extra > 0 else None;"
-            "from gefeng.members.importer import refresh_statistics; refresh_statistics()"
+            "from gefeng.members.imports.pipeline import refresh_statistics; refresh_statistics()"
         )
         subprocess.run(
             [sys.executable, "-c", code], env=env | {"DJANGO_SETTINGS_MODULE": "gefeng.settings"}, cwd=ROOT, check=True

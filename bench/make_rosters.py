@@ -4,8 +4,8 @@
 .venv/bin/python bench/make_rosters.py --rows 1000 --format csv --encoding gbk --messy --out r.csv
 """
 
-from gefeng.members.rosters import *  # noqa: F403  (the functions and constants, for scripts and tests)
-from gefeng.members.rosters import main
+from gefeng.members.imports.rosters import *  # noqa: F403  (the functions and constants, for scripts and tests)
+from gefeng.members.imports.rosters import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -39,40 +39,6 @@ from pathlib import Path
 DB = "gefeng_bench_search"
 N_TOWNS = 20
 N_ENTERPRISES = 50  # per town
-COLUMNS = (
-    "name",
-    "name_tail1",
-    "name_tail2",
-    "pinyin",
-    "initials",
-    "id_number",
-    "id_hash",
-    "id_tail4",
-    "id_tail5",
-    "id_tail6",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "phone",
-    "phone_hash",
-    "team_id",
-    "job_category",
-    "occupation",
-    "skill_level",
-    "new_form_group",
-    "migrant",
-    "joined_on",
-    "card_number",
-    "union_id",
-    "enterprise_id",
-    "industrial_worker",
-    "status",
-    "ended_on",
-    "created_at",
-    "updated_at",
-)
 SKILL_CODES = {"五级/初级工": "5", "四级/中级工": "4", "三级/高级工": "3", "二级/技师": "2", "一级/高级技师": "1"}
 TODAY = dt.date(2021, 1, 8)  # the people are generated as of 2020-12-31
 
@@ -144,6 +110,7 @@ def fill(rows: int, unions: list, seed: int = 320322) -> dict:
     from gefeng.core import bulk, pii
     from gefeng.core.people import PersonFactory
     from gefeng.members import idtail, services
+    from gefeng.members.columns import BULK_ROW
     from gefeng.members.models import Member
     from gefeng.orgs.models import INDUSTRIAL_SECTIONS
 
@@ -205,7 +172,7 @@ def fill(rows: int, unions: list, seed: int = 320322) -> dict:
         if connection.vendor == "sqlite":
             with connection.cursor() as cur:
                 cur.execute("PRAGMA cache_size = -262144")
-        bulk.insert(Member, COLUMNS, gen())
+        bulk.insert(Member, BULK_ROW, gen())
     return target
 
 
@@ -312,7 +279,7 @@ def main() -> None:
 
     results: dict = {(label, who): {} for label, _q, _extra in queries for who, _actor in actors}
     if not postgres:  # SQLite has no statistics until ANALYZE runs, as every import and the demo do
-        from gefeng.members.importer import refresh_statistics
+        from gefeng.members.imports.pipeline import refresh_statistics
 
         if args.without_statistics:  # a registry filled some other way: a few runs, they can be slow
             for label, q, extra in queries:

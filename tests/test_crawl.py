@@ -106,7 +106,8 @@ def _reform_reports(p: dict[str, Any]) -> dict[str, int]:
 
 def _roster_import(p: dict[str, Any], tree: Tree) -> dict[str, int]:
     """The 新格灌溉 chair imports a small generated roster (with some bad rows) into its union."""
-    from gefeng.members import rosters, services
+    from gefeng.members import services
+    from gefeng.members.imports import rosters
     from gefeng.members.models import ImportJob, ImportStatus
 
     folder = Path(settings.DATA_DIR) / "crawl"

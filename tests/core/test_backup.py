@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from gefeng.core import audit, schema
+from gefeng.core.actors import SYSTEM
 from gefeng.core.backup import archive, database, retention, run
 from gefeng.core.models import AuditEntry
 from gefeng.members import services as member_services
@@ -50,7 +51,7 @@ def data_dir(settings, tmp_path):
 def platform(transactional_db, tree, data_dir):
     """A county with one member and uploads in every folder; the schema is put back after the test."""
     member_services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=tree.xinge_union,
         data={"name": "王建国", "id_number": ID_NUMBER, "phone": "13912345678", "joined_on": dt.date(2020, 5, 1)},
     )
@@ -142,7 +143,7 @@ def test_archive_holds_neither_key(platform, tmp_path, settings):
 def test_restore_refuses_a_non_empty_database_unless_forced(platform, data_dir, tmp_path, monkeypatch):
     path = _backup(tmp_path)
     member_services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=platform.xinge_union,
         data={"name": "李四", "id_number": make_id("19900101", "031"), "joined_on": dt.date(2021, 3, 1)},
     )

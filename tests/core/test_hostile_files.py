@@ -21,7 +21,7 @@ from gefeng.core import tabular_guard
 from gefeng.core.tabular import MSG_BIFF5, MSG_BIG5, MSG_UNREADABLE, MSG_WEB_PAGE, TabularError, open_table
 from gefeng.core.tabular_guard import MSG_DTD, Limits
 from gefeng.core.tabular_isolated import MSG_DIED, MSG_MEMORY, MSG_TIMEOUT, open_table_isolated
-from gefeng.members import importer
+from gefeng.members.imports import pipeline
 
 HEADER = ["姓名", "身份证号", "入会日期"]
 PERSON = ["张三", "32032219900101123X", "2020-01-01"]
@@ -33,7 +33,7 @@ def read(path: Path, **kwargs):
     kwargs.setdefault("limits", Limits())
     kwargs.setdefault("memory_mb", 1024)
     kwargs.setdefault("seconds", 60)
-    sheet, rows = open_table_isolated(path, importer.COLUMNS, compact=importer.COMPACT, **kwargs)
+    sheet, rows = open_table_isolated(path, pipeline.COLUMNS, compact=pipeline.COMPACT, **kwargs)
     return sheet, list(rows)
 
 
@@ -182,7 +182,7 @@ def test_a_lying_zip_header_cannot_pass(tmp_path, streaming):
     assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == 4096
     if streaming:
         with pytest.raises(TabularError) as caught:
-            _sheet, rows = open_table(path, importer.COLUMNS)  # the reader itself, in this process
+            _sheet, rows = open_table(path, pipeline.COLUMNS)  # the reader itself, in this process
             list(rows)
         assert str(caught.value) == MSG_UNREADABLE
     assert refused(path) == MSG_UNREADABLE
@@ -284,7 +284,7 @@ def _big_csv(path: Path, rows: int) -> Path:
 
 def test_a_reader_killed_by_a_signal_gives_a_chinese_error(tmp_path):
     path = _big_csv(tmp_path / "r.csv", 50_000)
-    _sheet, rows = open_table_isolated(path, importer.COLUMNS, limits=Limits(), memory_mb=1024, seconds=60)
+    _sheet, rows = open_table_isolated(path, pipeline.COLUMNS, limits=Limits(), memory_mb=1024, seconds=60)
     next(rows)
     os.kill(rows.process.pid, signal.SIGKILL)  # type: ignore[attr-defined]  # as an abort in Rust would
     with pytest.raises(TabularError) as caught:
@@ -304,7 +304,7 @@ def test_a_reader_out_of_memory_gives_a_chinese_error(tmp_path):
 
 def test_a_preview_that_stops_early_ends_the_child(tmp_path):
     path = _big_csv(tmp_path / "r.csv", 50_000)
-    _sheet, rows = open_table_isolated(path, importer.COLUMNS, limits=Limits(), memory_mb=1024, seconds=60)
+    _sheet, rows = open_table_isolated(path, pipeline.COLUMNS, limits=Limits(), memory_mb=1024, seconds=60)
     process = rows.process  # type: ignore[attr-defined]
     assert next(rows).values["name"] == "张0"
     del rows
@@ -319,7 +319,7 @@ def test_the_isolated_reader_gives_what_the_reader_gives(tmp_path):
     for r, row in enumerate([HEADER, PERSON, ["李四", "320322199001011234", "2021-5-1"]]):
         sheet.write_row(r, 0, row)
     book.close()
-    direct_sheet, direct = open_table(path, importer.COLUMNS, compact=importer.COMPACT)
+    direct_sheet, direct = open_table(path, pipeline.COLUMNS, compact=pipeline.COMPACT)
     sheet, rows = read(path)
     assert (sheet.name, sheet.header_row, sheet.columns) == (
         direct_sheet.name,

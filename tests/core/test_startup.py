@@ -15,7 +15,7 @@ CORE = Path(__file__).resolve().parents[2] / "src" / "gefeng" / "core"
 def test_the_registry_registers_its_start_up_step(monkeypatch):
     assert "members.reap_dead" in startup.steps()
     calls = []
-    monkeypatch.setattr("gefeng.members.tasks.reap_dead", lambda: calls.append("reaped"))
+    monkeypatch.setattr("gefeng.members.imports.tasks.reap_dead", lambda: calls.append("reaped"))
     startup.run()
     assert calls == ["reaped"]
 

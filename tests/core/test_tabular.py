@@ -1029,7 +1029,7 @@ def test_streaming_reader_refuses_a_dtd_and_a_broken_sheet(tmp_path, monkeypatch
 def test_benchmark_roster_and_messy_demo_roster_read_the_same_with_both_readers(tmp_path):
     """Every row of the benchmark's roster (its first 20,000 people: same seed, same prefix) and of
     the demo's messy roster (and a larger messy one) comes out of open_table identically."""
-    from gefeng.members import importer, rosters
+    from gefeng.members.imports import pipeline, rosters
 
     for name, kwargs in (
         ("bench.xlsx", {"rows": 20_000, "seed": 320322, "messy": False}),
@@ -1039,7 +1039,7 @@ def test_benchmark_roster_and_messy_demo_roster_read_the_same_with_both_readers(
         path = tmp_path / name
         rosters.write_roster(path, fmt="xlsx", **kwargs)
         _same_cells(path) if name != "bench.xlsx" else None
-        _both_readers(path, importer.COLUMNS, importer.COMPACT)
+        _both_readers(path, pipeline.COLUMNS, pipeline.COMPACT)
 
 
 def test_open_table_streams_an_xlsx_from_the_threshold_on(tmp_path, monkeypatch):

@@ -45,7 +45,7 @@ def join(union: Any, name: str, *, job: str = "一线工人", sex: str = "", mig
         if not sex or (sex == "男") == (digit % 2 == 1):
             break
     member = services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=union,
         data={
             "name": name,

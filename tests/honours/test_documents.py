@@ -29,7 +29,7 @@ def notice(tree):
 
     campaign, award = open_campaign(tree, name="沛县劳动模范评选")
     person = members.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=tree.xinge_union,
         data={"name": "周公示", "id_number": ID_NUMBER, "phone": PHONE, "joined_on": dt.date(2010, 1, 1)},
     )

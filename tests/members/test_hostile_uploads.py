@@ -22,7 +22,8 @@ from gefeng.core.middleware import RequestSizeMiddleware
 from gefeng.core.tabular import write_rejects_xlsx
 from gefeng.core.tabular_guard import MSG_DTD
 from gefeng.core.tabular_isolated import MSG_DIED, MSG_MEMORY, MSG_TIMEOUT
-from gefeng.members import services, tasks
+from gefeng.members import services
+from gefeng.members.imports import tasks
 from gefeng.members.models import ImportJob, ImportStatus
 from tests.core.test_hostile_files import _row, header_rows, xlsx
 from tests.members.test_import import start_job, write_csv

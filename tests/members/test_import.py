@@ -26,10 +26,12 @@ from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
 from gefeng.core import pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.core.people import Person, PersonFactory
 from gefeng.core.tabular import TabularError
-from gefeng.members import importer, services, tasks
+from gefeng.members import services
+from gefeng.members.imports import pipeline, staging, tasks
 from gefeng.members.models import (
     EventKind,
     ImportJob,
@@ -226,7 +228,7 @@ def warnings(job: ImportJob) -> list[tuple[str, ...]]:
 def staged_rows() -> int:
     """Rows waiting in the import stage, of any job."""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(importer.stage_table())}")  # noqa: S608
+        cur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(pipeline.stage_table())}")  # noqa: S608
         return int(cur.fetchone()[0])
 
 
@@ -501,7 +503,7 @@ def test_second_and_later_copies_of_an_id_number_are_rejected(tmp_path, union):
 
 
 def test_duplicate_card_numbers_in_the_file_and_in_the_registry(tmp_path, union, tree, person):
-    services.member_join(actor=None, union=tree.henghui_union, data=person(card_number="3203229999"))
+    services.member_join(actor=SYSTEM, union=tree.henghui_union, data=person(card_number="3203229999"))
     a, b, c = people(3, seed=13)
     rows = rows_of([a, b, c])
     rows[1][CARD] = rows[0][CARD]
@@ -522,11 +524,15 @@ def test_duplicate_card_numbers_in_the_file_and_in_the_registry(tmp_path, union,
 @pytest.fixture
 def registered(tree, union, person, personas):
     """One member of this union, one of another union, one who left."""
-    here = services.member_join(actor=None, union=union, data=person(name="赵敏", id_number=make_id("19900101", "021")))
-    there = services.member_join(
-        actor=None, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19900101", "031"))
+    here = services.member_join(
+        actor=SYSTEM, union=union, data=person(name="赵敏", id_number=make_id("19900101", "021"))
     )
-    gone = services.member_join(actor=None, union=union, data=person(name="孙悟", id_number=make_id("19900101", "041")))
+    there = services.member_join(
+        actor=SYSTEM, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19900101", "031"))
+    )
+    gone = services.member_join(
+        actor=SYSTEM, union=union, data=person(name="孙悟", id_number=make_id("19900101", "041"))
+    )
     services.member_leave(actor=personas["county"], member=gone, on=dt.date(2021, 1, 1), reason="本人申请")
     return {"here": here, "there": there, "gone": gone}
 
@@ -679,7 +685,7 @@ def test_a_failure_in_apply_leaves_nothing(tmp_path, union, registered, monkeypa
     path = write_xlsx(tmp_path / "r.xlsx", [*_registry_rows(registered), *rows_of(people(4, seed=40))])
     members = list(Member.objects.order_by("pk").values())
     events = MembershipEvent.objects.count()
-    failing = _FailAfter(monkeypatch, marker.format(stage=connection.ops.quote_name(importer.stage_table())))
+    failing = _FailAfter(monkeypatch, marker.format(stage=connection.ops.quote_name(pipeline.stage_table())))
     job = tasks.execute(start_job(path, union, mode=ImportMode.UPSERT).pk)
     assert failing.hit
     assert job.status == ImportStatus.FAILED
@@ -696,7 +702,7 @@ def test_a_failure_in_the_audit_entry_leaves_nothing(tmp_path, union, monkeypatc
     def broken(**kwargs):
         raise DatabaseError("audit table unavailable")
 
-    monkeypatch.setattr(importer.audit, "record", broken)
+    monkeypatch.setattr(pipeline.audit, "record", broken)
     job = tasks.execute(start_job(path, union).pk)
     assert job.status == ImportStatus.FAILED
     assert not Member.objects.exists() and not MembershipEvent.objects.exists()
@@ -704,7 +710,7 @@ def test_a_failure_in_the_audit_entry_leaves_nothing(tmp_path, union, monkeypatc
 
 
 def test_a_worker_killed_while_staging_leaves_the_registry_untouched(tmp_path, union, monkeypatch):
-    monkeypatch.setattr(importer, "CHUNK", 5)
+    monkeypatch.setattr(staging, "CHUNK", 5)
     persons = people(23, seed=42)
     path = write_xlsx(tmp_path / "r.xlsx", rows_of(persons))
     job = start_job(path, union)
@@ -720,9 +726,9 @@ def test_a_worker_killed_while_staging_leaves_the_registry_untouched(tmp_path, u
             raise Killed  # the worker dies between two chunks: no finally of the importer runs
 
     with pytest.raises(Killed):
-        importer.stage(job, progress=progress)
+        pipeline.stage(job, progress=progress)
     assert calls == [5, 10]
-    assert importer.staged(job) == 10  # two committed chunks left behind
+    assert pipeline.staged(job) == 10  # two committed chunks left behind
     if connection.vendor == "sqlite":  # there the stage is the worker connection's own TEMP table
         assert not ImportRow.objects.exists()
     assert not Member.objects.exists() and not MembershipEvent.objects.exists()
@@ -735,7 +741,7 @@ def test_a_worker_killed_while_staging_leaves_the_registry_untouched(tmp_path, u
 
 
 def test_an_error_raised_in_progress_cleans_the_stage(tmp_path, union, monkeypatch):
-    monkeypatch.setattr(importer, "CHUNK", 5)
+    monkeypatch.setattr(staging, "CHUNK", 5)
     path = write_xlsx(tmp_path / "r.xlsx", rows_of(people(12, seed=43)))
     job = start_job(path, union)
 
@@ -744,9 +750,9 @@ def test_an_error_raised_in_progress_cleans_the_stage(tmp_path, union, monkeypat
             raise RuntimeError("worker stopping")
 
     with pytest.raises(RuntimeError):
-        importer.run(job, progress=progress)
+        pipeline.run(job, progress=progress)
     assert not staged_rows() and not Member.objects.exists()
-    result = importer.run(job)
+    result = pipeline.run(job)
     assert (result.rows, result.imported) == (12, 12)
 
 
@@ -812,10 +818,10 @@ def test_a_finished_job_is_not_run_again(tmp_path, union):
 
 
 def test_resolve_union_from_an_enterprise_or_refuses(tree):
-    assert importer.resolve_union(tree.xinge) == tree.xinge_union
-    assert importer.resolve_union(tree.xinge_union) == tree.xinge_union
+    assert pipeline.resolve_union(tree.xinge) == tree.xinge_union
+    assert pipeline.resolve_union(tree.xinge_union) == tree.xinge_union
     with pytest.raises(Exception, match="请选择一个企业或工会"):
-        importer.resolve_union(tree.longgu)
+        pipeline.resolve_union(tree.longgu)
 
 
 def test_an_empty_roster_and_a_vanished_file(tmp_path, union):
@@ -898,7 +904,7 @@ def test_the_rejects_report_lists_the_row_as_uploaded_with_its_reason(tmp_path, 
     row[ID] = "32032219900101001x"  # wrong check digit, lower-case
     job = run(write_xlsx(tmp_path / "r.xlsx", [row]), union)
     (got,) = rejects(job)
-    labels = ["行号", *[c.label for c in importer.COLUMNS], "错误原因"]
+    labels = ["行号", *[c.label for c in pipeline.COLUMNS], "错误原因"]
     assert list(got) == labels
     assert got["行号"] == "4" and got["姓名"] == row[NAME]
     assert got["身份证号"] == "32032219900101001x" and got["手机号"] == "0516-1234567"
@@ -909,4 +915,4 @@ def test_stage_raises_tabular_errors_for_the_caller(tmp_path, union):
     path = tmp_path / "r.csv"
     path.write_text("只有一行\n", encoding="utf-8")
     with pytest.raises(TabularError):
-        importer.run(start_job(path, union))
+        pipeline.run(start_job(path, union))

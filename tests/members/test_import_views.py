@@ -1,7 +1,7 @@
 """The roster import pages: upload → preview → confirm → the job (run at once by the immediate
 task backend of the tests) → its result and rejected rows; refusals; scope.
 
-The pages' URLs live in `members/import_urls.py`, included in the `members` namespace by
+The pages' URLs live in `members/imports/urls.py`, included in the `members` namespace by
 `members/urls.py`. Until that is done this module serves as the URL configuration of its tests
 (the platform's URLs with the import URLs added to the members namespace).
 """
@@ -22,8 +22,9 @@ import tests.test_url_permissions as walk
 from gefeng import urls as root_urls
 from gefeng.core.models import AuditEntry
 from gefeng.core.tabular import open_table, parse_date
-from gefeng.members import import_urls, import_views, importer
 from gefeng.members import urls as member_urls
+from gefeng.members.imports import pipeline, preview, template
+from gefeng.members.imports import urls as import_urls
 from gefeng.members.models import ImportJob, ImportMode, ImportStatus, Member
 from gefeng.members.services import clean_member
 from tests.matrix import ALL_PERSONAS
@@ -239,12 +240,12 @@ def test_cancel_deletes_the_upload(client_for, tree, tmp_path):
 def test_abandoned_previews_do_not_pile_up(client_for, tree, tmp_path):
     client = client_for("chair")
     before = _stored_files()
-    for _ in range(import_views.PENDING_KEEP + 2):
+    for _ in range(preview.PENDING_KEEP + 2):
         client.post(
             reverse("members:import-create"),
             {"union": tree.xinge_union.pk, "mode": "insert", "file": _roster(tmp_path)},
         )
-    assert len(_stored_files() - before) == import_views.PENDING_KEEP
+    assert len(_stored_files() - before) == preview.PENDING_KEEP
 
 
 def test_a_token_of_another_session_is_refused(client_for, tree, tmp_path):
@@ -298,8 +299,8 @@ def test_oversize_while_saving_is_refused_too(data_dir, settings):
             yield b"x" * (700 * 1024)
 
     upload = Lying("r.csv", b"small")
-    with pytest.raises(import_views.TabularError, match="超过上限 1 MB"):
-        import_views.save_upload(upload)
+    with pytest.raises(preview.TabularError, match="超过上限 1 MB"):
+        preview.save_upload(upload)
     assert list((data_dir / "imports").iterdir()) == []
 
 
@@ -405,7 +406,7 @@ def test_template_download(client_for, tree, tmp_path):
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert book.sheet_names == ["会员花名册", "填表说明"]
     rows = book.get_sheet_by_index(0).to_python()
-    assert rows[0] == [c.label for c in importer.COLUMNS]
+    assert rows[0] == [c.label for c in pipeline.COLUMNS]
     assert len(rows) == 2 and rows[1][0] == "张三（示例）"
     notes = [r[0] for r in book.get_sheet_by_name("填表说明").to_python()]
     assert notes[0] == "填表说明" and any("示例" in n for n in notes)
@@ -429,8 +430,8 @@ def test_template_download(client_for, tree, tmp_path):
 
 def test_template_example_row_is_valid_apart_from_its_name(tree, tmp_path):
     path = tmp_path / "template.xlsx"
-    path.write_bytes(import_views.template_xlsx())
-    _sheet, rows = open_table(path, importer.COLUMNS, compact=importer.COMPACT)
+    path.write_bytes(template.template_xlsx())
+    _sheet, rows = open_table(path, pipeline.COLUMNS, compact=pipeline.COMPACT)
     (row,) = list(rows)
     values = dict(row.values) | {"name": "张三"}
     values["joined_on"] = parse_date(values["joined_on"])
@@ -488,9 +489,9 @@ def test_the_preview_shows_excel_serial_numbers_in_date_columns_as_dates_and_the
 
 
 def test_a_date_cell_that_is_no_date_is_shown_as_written():
-    assert import_views._shown("joined_on", "明年") == "明年"
-    assert import_views._shown("joined_on", "2019年5月") == "2019-05-01"
-    assert import_views._shown("occupation", "43209") == "43209"
+    assert preview._shown("joined_on", "明年") == "明年"
+    assert preview._shown("joined_on", "2019年5月") == "2019-05-01"
+    assert preview._shown("occupation", "43209") == "43209"
 
 
 def _roster_filed_by(tmp_path: Path, units: list[str]) -> SimpleUploadedFile:

@@ -17,8 +17,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from gefeng.core import scope
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
-from gefeng.members import importer, services
+from gefeng.members import services
+from gefeng.members.imports import pipeline
 from gefeng.members.models import ImportJob, ImportMode, Member, ValueMapping
 from tests.members.test_import import (
     HEADERS,
@@ -103,9 +105,9 @@ def test_a_roster_in_its_own_words_imports_every_good_row(tmp_path, union):
 
 
 def test_the_synonyms_are_stored_values_of_their_columns():
-    for key in importer.CHOICE_COLUMNS:
-        codes = {code for code, _label in importer.choices(key)} | {""}
-        assert set(importer.builtin_table(key).values()) <= codes, key
+    for key in pipeline.CHOICE_COLUMNS:
+        codes = {code for code, _label in pipeline.choices(key)} | {""}
+        assert set(pipeline.builtin_table(key).values()) <= codes, key
 
 
 def test_a_missing_name_or_id_number_still_rejects(tmp_path, union):
@@ -133,7 +135,7 @@ def test_an_upsert_keeps_the_members_value_when_the_file_s_is_unknown(tmp_path, 
 
 
 def test_a_union_s_mapping_is_applied_to_its_rosters_only(tmp_path, tree, union):
-    services.value_mappings_save(actor=None, union=union, mappings=[("job_category", "操 作 岗", "一线工人")])
+    services.value_mappings_save(actor=SYSTEM, union=union, mappings=[("job_category", "操 作 岗", "一线工人")])
     mapping = ValueMapping.objects.get()
     assert (mapping.column, mapping.raw_value, mapping.value) == ("job_category", "操作岗", "一线工人")
     rows = _rows(2, 84, c8="操作岗")
@@ -146,7 +148,7 @@ def test_a_union_s_mapping_is_applied_to_its_rosters_only(tmp_path, tree, union)
 
 
 def test_a_mapping_to_empty_leaves_the_field_empty_without_a_warning(tmp_path, union):
-    services.value_mappings_save(actor=None, union=union, mappings=[("skill_level", "见习", "")])
+    services.value_mappings_save(actor=SYSTEM, union=union, mappings=[("skill_level", "见习", "")])
     job = run(write_xlsx(tmp_path / "a.xlsx", _rows(2, 86, c10="见习")), union)
     assert job.result["warnings"] == 0 and counts(job)["imported"] == 2
     assert set(Member.objects.values_list("skill_level", flat=True)) == {""}
@@ -154,10 +156,10 @@ def test_a_mapping_to_empty_leaves_the_field_empty_without_a_warning(tmp_path, u
 
 def test_the_mapping_service_validates_checks_the_scope_and_audits(union, personas):
     with pytest.raises(ValidationError) as exc:
-        services.value_mappings_save(actor=None, union=union, mappings=[("education", "夜大", "夜大")])
+        services.value_mappings_save(actor=SYSTEM, union=union, mappings=[("education", "夜大", "夜大")])
     assert "文化程度没有“夜大”这个选项" in exc.value.messages[0]
     with pytest.raises(ValidationError):
-        services.value_mappings_save(actor=None, union=union, mappings=[("name", "张", "")])
+        services.value_mappings_save(actor=SYSTEM, union=union, mappings=[("name", "张", "")])
     with pytest.raises(PermissionDenied):
         services.value_mappings_save(actor=personas["outsider"], union=union, mappings=[("education", "夜大", "大专")])
     assert (
@@ -176,8 +178,8 @@ def test_the_mapping_service_validates_checks_the_scope_and_audits(union, person
 
 
 def test_mappings_are_scoped_like_the_imports(union, tree, personas):
-    services.value_mappings_save(actor=None, union=union, mappings=[("education", "夜大", "大专")])
-    services.value_mappings_save(actor=None, union=tree.henghui_union, mappings=[("education", "夜大", "本科")])
+    services.value_mappings_save(actor=SYSTEM, union=union, mappings=[("education", "夜大", "大专")])
+    services.value_mappings_save(actor=SYSTEM, union=tree.henghui_union, mappings=[("education", "夜大", "本科")])
     seen = scope.visible(personas["chair"], ValueMapping)
     assert list(seen.values_list("org", flat=True)) == [union.pk]
     assert scope.visible(personas["worker"], ValueMapping).count() == 0

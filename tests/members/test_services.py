@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from gefeng.core import pii
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.members import services
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
@@ -169,7 +170,7 @@ def test_expired_import_files_are_deleted_and_running_ones_kept(tree, personas, 
     import os
     import time
 
-    from gefeng.members import tasks
+    from gefeng.members.imports import tasks
     from gefeng.members.models import ImportJob, ImportStatus
 
     settings.IMPORT_RETENTION_DAYS = 7
@@ -201,8 +202,29 @@ def test_expired_import_files_are_deleted_and_running_ones_kept(tree, personas, 
     assert running_upload.exists() and fresh.exists()
     done.refresh_from_db()
     assert done.rejects == ""  # the job page no longer offers the 错误行 file
-    assert services.import_files_purge(actor=None) == 0
+    assert services.import_files_purge(actor=SYSTEM) == 0
     settings.IMPORT_RETENTION_DAYS = "nonsense"
     assert services.import_retention_days() == 30
     with pytest.raises(PermissionDenied):
         services.import_files_purge(actor=personas["worker"])
+
+
+def test_the_registry_services_that_the_system_may_run():
+    from gefeng.core import actors
+
+    accepted = {name for name in actors.ACCEPTS_SYSTEM if name.startswith("gefeng.members.")}
+    assert accepted == {
+        "gefeng.members.services.membership.member_join",
+        "gefeng.members.services.rosters.value_mappings_save",
+        "gefeng.members.services.rosters.import_files_purge",
+    }
+
+
+def test_the_system_may_join_a_member_but_not_change_one(tree, person):
+    member = services.member_join(actor=SYSTEM, union=tree.xinge_union, data=person())
+    assert member.pk and member.union == tree.xinge_union
+    assert member.events.get().actor is None  # the history names no user for the system
+    with pytest.raises(PermissionDenied):
+        services.member_update(actor=SYSTEM, member=member, data={"occupation": "挡车工"})
+    with pytest.raises(PermissionDenied):
+        services.member_join(actor=None, union=tree.xinge_union, data=person(id_number=make_id("19900101", "051")))

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.members import services
 from gefeng.members.models import EventKind, Member, MembershipEvent, Status
@@ -541,7 +542,7 @@ def test_duplicate_message_names_no_union_outside_the_scope(tree, personas, pers
     from django.core.exceptions import ValidationError
 
     outsider = services.member_join(
-        actor=None, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19880808", "033"))
+        actor=SYSTEM, union=tree.henghui_union, data=person(name="钱多", id_number=make_id("19880808", "033"))
     )
     response = client_for("chair").post(
         _url("members:member-create"), _form(union=tree.xinge_union.pk, id_number=outsider.id_number)

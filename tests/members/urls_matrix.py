@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gefeng.core.actors import SYSTEM
 from tests.matrix import SEES_OUTSIDER, Case, ok
 
 # Everyone holding members.view (the worker through the 本人 scope; liaison and security not at all).
@@ -28,7 +29,7 @@ def _member(t, p):
     member = Member.objects.filter(union=t.henghui_union).first()
     if member is None:
         member = services.member_join(
-            actor=None,
+            actor=SYSTEM,
             union=t.henghui_union,
             data={
                 "name": "王恒辉",

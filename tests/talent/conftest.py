@@ -43,7 +43,7 @@ def person(union: Any, *, name: str = "王劳模", job: str = "一线工人", bi
         "joined_on": dt.date(2005, 5, 1),
         "job_category": job,
     } | extra
-    return services.member_join(actor=None, union=union, data=data)
+    return services.member_join(actor=SYSTEM, union=union, data=data)
 
 
 def honour(member: Any, *, level: str = "county", year: int = 2010, kind: str = "labour_model", **extra: Any):

@@ -14,7 +14,7 @@ class MembersConfig(AppConfig):
         )
 
         def reap_dead() -> None:
-            from gefeng.members.tasks import reap_dead
+            from gefeng.members.imports.tasks import reap_dead
 
             reap_dead()  # imports cut off when the server last stopped
 

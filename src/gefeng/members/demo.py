@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
-from gefeng.members import idtail, importer, rosters, services
+from gefeng.members import columns, idtail, services
+from gefeng.members.imports import pipeline, rosters
 from gefeng.members.models import EventKind, Member, MembershipEvent, SkillLevel, Status
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
 
@@ -29,37 +30,7 @@ SEED = 20200429
 ROSTER_FILE = "新格灌溉会员花名册（示例，待导入）.xlsx"
 
 # The member columns the demo writes in bulk, in the order of its row tuples (other demos reuse it).
-MEMBER_COLUMNS = (
-    "name",
-    "name_tail1",
-    "name_tail2",
-    "pinyin",
-    "initials",
-    "id_number",
-    "id_hash",
-    *idtail.COLUMNS,
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "phone",
-    "phone_hash",
-    "union_id",
-    "enterprise_id",
-    "job_category",
-    "industrial_worker",
-    "occupation",
-    "skill_level",
-    "new_form_group",
-    "migrant",
-    "joined_on",
-    "card_number",
-    "status",
-    "ended_on",
-    "created_at",
-    "updated_at",
-)
+MEMBER_COLUMNS = columns.DEMO_ROW
 _SKILL = {str(label): code for code, label in SkillLevel.choices}
 
 
@@ -232,5 +203,5 @@ def load_registry(*, stdout: TextIO | None = None) -> dict[str, int]:
             f"会员库：{len(rows)} 人（退会 {left}，保留会籍 {retained}）；示例花名册（{report['rows']} 行，"
             f"其中有错误的 {report['bad_total']} 行）：{roster}\n"
         )
-    importer.refresh_statistics()  # the planner's statistics for a registry that just appeared
+    pipeline.refresh_statistics()  # the planner's statistics for a registry that just appeared
     return counts

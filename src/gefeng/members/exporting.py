@@ -18,32 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gefeng.core import scope
 from gefeng.core.pii import mask
+from gefeng.members import columns
 from gefeng.members.models import Member
 from gefeng.members.selectors import MemberFilters
 
-_HEADERS = (
-    _("姓名"),
-    _("身份证号"),
-    _("性别"),
-    _("年龄"),
-    _("手机号"),
-    _("单位"),
-    _("工会"),
-    _("班组"),
-    _("民族"),
-    _("政治面貌"),
-    _("文化程度"),
-    _("岗位类别"),
-    _("产业工人"),
-    _("工种"),
-    _("技能等级"),
-    _("新就业形态群体"),
-    _("农民工"),
-    _("入会日期"),
-    _("会员证号"),
-    _("会籍状态"),
-)
-_BIRTH_COLUMN = 3
+_HEADERS = columns.EXPORT  # members/columns.py
+_BIRTH_COLUMN = columns.EXPORT_BIRTH
 
 
 def export_headers(*, reveal: bool) -> tuple[Any, ...]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from gefeng.members import import_urls, views
+from gefeng.members import views
+from gefeng.members.imports import urls as import_urls
 
 app_name = "members"
 

@@ -23,6 +23,7 @@ from django.core.management import BaseCommand, CommandError, CommandParser
 from django.utils.functional import Promise
 
 from gefeng.core import audit, exports, scope
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.members import exporting
 from gefeng.members.models import Member, Status
@@ -105,7 +106,7 @@ class Command(BaseCommand):
         with acting_from(RequestInfo(source="cli")):
             described = {"org": node.name, "code": node.code, "status": status, "format": fmt, "file": out.name}
             audit.record(
-                actor=None,
+                actor=SYSTEM,
                 action="members.member.exported",
                 object_type="members.member",
                 object_repr="会员名册",
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             )
             if reveal:
                 audit.record(
-                    actor=None,
+                    actor=SYSTEM,
                     action="members.export.revealed",
                     object_type="members.member",
                     object_repr="会员名册",

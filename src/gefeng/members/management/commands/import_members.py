@@ -12,10 +12,12 @@ from django.core.management import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import Column, TabularError
 from gefeng.core.tabular_isolated import open_table_isolated
-from gefeng.members import importer, services, tasks
+from gefeng.members import services
+from gefeng.members.imports import pipeline, tasks
 from gefeng.members.models import ImportJob, ImportMode, ImportStatus
 from gefeng.orgs.models import OrgNode
 
@@ -24,13 +26,13 @@ MAP_COLUMNS = [Column("column", "列", required=True), Column("raw", "原值", r
 
 def _column_key(text: str) -> str:
     """A choice column named by its key (education), label (文化程度) or a header alias (学历)."""
-    wanted = importer.fold(text)
-    for column in importer.COLUMNS:
-        if column.key in importer.CHOICE_COLUMNS and wanted in {
-            importer.fold(t) for t in (column.key, column.label, *column.aliases)
+    wanted = pipeline.fold(text)
+    for column in pipeline.COLUMNS:
+        if column.key in pipeline.CHOICE_COLUMNS and wanted in {
+            pipeline.fold(t) for t in (column.key, column.label, *column.aliases)
         }:
             return column.key
-    names = "、".join(importer.LABELS[k] for k in importer.CHOICE_COLUMNS)
+    names = "、".join(pipeline.LABELS[k] for k in pipeline.CHOICE_COLUMNS)
     raise CommandError(f"“{text}”不是可以对照取值的列（可用：{names}）。")
 
 
@@ -38,11 +40,11 @@ def _mapping(column: str, raw: str, value: str, where: str) -> tuple[str, str, s
     key = _column_key(column)
     if not raw.strip():
         raise CommandError(f"{where}：原值为空。")
-    code = importer.Vocabulary().resolve(key, value)
+    code = pipeline.Vocabulary().resolve(key, value)
     if code is None:
-        options = "、".join(label for _code, label in importer.choices(key))
+        options = "、".join(label for _code, label in pipeline.choices(key))
         raise CommandError(
-            f"{where}：{importer.LABELS[key]}没有“{value}”这个选项（可选：{options}；留空写成“原值:”）。"
+            f"{where}：{pipeline.LABELS[key]}没有“{value}”这个选项（可选：{options}；留空写成“原值:”）。"
         )
     return key, raw.strip(), code
 
@@ -101,14 +103,14 @@ class Command(BaseCommand):
         if node is None:
             raise CommandError(f"找不到代码为 {opts['org']} 的组织。")
         try:
-            union = importer.resolve_union(node)
+            union = pipeline.resolve_union(node)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from None
         mappings = read_map_file(opts["map_file"]) if opts["map_file"] else []
         mappings += [parse_map(text) for text in opts["map"]]
         if mappings:
             try:
-                services.value_mappings_save(actor=None, union=union, mappings=list(mappings))
+                services.value_mappings_save(actor=SYSTEM, union=union, mappings=list(mappings))
             except ValidationError as exc:
                 raise CommandError("".join(exc.messages)) from None
         folder = Path(settings.DATA_DIR) / "imports"
@@ -132,7 +134,7 @@ class Command(BaseCommand):
         )
         try:
             with acting_from(RequestInfo(source="cli")):
-                result = importer.run(job, progress=None, report=opts["report"] or None)
+                result = pipeline.run(job, progress=None, report=opts["report"] or None)
         except TabularError as exc:
             _failed(job, str(exc))
             raise CommandError(str(exc)) from None
@@ -155,7 +157,7 @@ class Command(BaseCommand):
         )
         for key, words in result.unknown.items():
             listed = "、".join(f"“{word}” {count} 行" for word, count in words.most_common(20))
-            self.stdout.write(f"{importer.LABELS[key]}中不认识的取值（已留空，可用 --map 对照）：{listed}")
+            self.stdout.write(f"{pipeline.LABELS[key]}中不认识的取值（已留空，可用 --map 对照）：{listed}")
         report = Path(opts["report"]) if opts["report"] else None
         if report is not None and (result.rejected or result.warnings) and report.is_file():
             self.stdout.write(f"错误行（含“错误原因”列）和提醒已写入：{report}")

@@ -6,7 +6,7 @@ Included by `members/urls.py` (`urlpatterns += import_urls.urlpatterns`), so the
 
 from django.urls import path
 
-from gefeng.members import import_views
+from gefeng.members.imports import views as import_views
 
 urlpatterns = [
     path("import/", import_views.import_list, name="import-list"),

@@ -43,24 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from gefeng.core.people import Person, PersonFactory
 from gefeng.core.validators import id_check_char
+from gefeng.members.columns import LABELS, ROSTER_FILE
 
-HEADERS = [
-    "序号",
-    "姓名",
-    "性别",
-    "身份证号",
-    "民族",
-    "政治面貌",
-    "文化程度",
-    "手机号",
-    "岗位类别",
-    "工种",
-    "技能等级",
-    "新就业形态群体",
-    "是否农民工",
-    "入会日期",
-    "会员证号",
-]
+HEADERS = ["序号", *(LABELS[key] for key in ROSTER_FILE)]  # members/columns.py
 MESSY_HEADERS = {"姓名": "姓 名", "身份证号": "公民身份号码", "手机号": "联系电话", "入会日期": "入会时间"}
 HEADER_ROW = 2  # 0-based: title, 填报 row, header
 DATA_SHEET = "会员花名册"

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django_tasks import task
 
 from gefeng.core import jobs
+from gefeng.core.actors import SYSTEM
 from gefeng.core.context import RequestInfo, acting_from
 from gefeng.core.tabular import TabularError
-from gefeng.members import importer, services
+from gefeng.members import services
+from gefeng.members.imports import pipeline
 from gefeng.members.models import ImportJob, ImportRow, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -112,12 +114,12 @@ def execute(job_id: int) -> ImportJob:
     try:
         if job.actor_id:
             with jobs.acting_as(job.actor_id) as actor:
-                importer.check_rights(actor, job.union)
-                result = importer.run(job, progress=progress, report=report, applying=applying)
+                pipeline.check_rights(actor, job.union)
+                result = pipeline.run(job, progress=progress, report=report, applying=applying)
         else:
             with acting_from(RequestInfo(source="cli")):
-                result = importer.run(job, progress=progress, report=report, applying=applying)
-    except (TabularError, importer.PermissionDenied) as exc:
+                result = pipeline.run(job, progress=progress, report=report, applying=applying)
+    except (TabularError, pipeline.PermissionDenied) as exc:
         return fail(str(exc) or "没有导入到该工会的权限。")
     except DatabaseError as exc:
         return fail(f"写入数据库时出错，本次导入没有写入任何数据，请稍后重试。（{exc.__class__.__name__}）")
@@ -146,7 +148,7 @@ def purge_expired() -> int:
     """Delete rosters and rejected-rows files past the retention period (see
     `services.import_files_purge`); run after each import, never failing it."""
     try:
-        return services.import_files_purge(actor=None)
+        return services.import_files_purge(actor=SYSTEM)
     except (OSError, DatabaseError):
         logger.exception("清理过期的导入文件失败")
         return 0
