@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from gefeng.api import services
+from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
 from gefeng.members import services as member_services
 from gefeng.members.models import ImportJob, Member
@@ -25,7 +26,7 @@ def bearer(personas, name):
 
 def join(union, name, number, phone="13900001111"):
     return member_services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=union,
         data={"name": name, "id_number": number, "phone": phone, "joined_on": dt.date(2020, 5, 1)},
     )

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: 
 
 from gefeng.api import services  # noqa: E402
 from gefeng.api.types import MAX_ID  # noqa: E402
+from gefeng.core.actors import SYSTEM  # noqa: E402
 
 MAX_EXAMPLES = 25
 PERSONA = "town"
@@ -77,7 +78,7 @@ def _real_ids(tree) -> dict[str, list[int]]:
 
     members = [
         member_services.member_join(
-            actor=None,
+            actor=SYSTEM,
             union=union,
             data={"name": name, "id_number": number, "phone": "13900001111", "joined_on": dt.date(2020, 5, 1)},
         ).pk

@@ -61,6 +61,7 @@ def test_locked_user_is_unlocked_and_logs_in_from_the_same_address(
         login(admin, base, "security")
         expect(admin.locator("[data-testid=whoami]")).to_be_visible()
         admin.goto(f"{base}/accounts/users/")
+        admin.click("[data-testid=filter-toggle]")  # the filter block is folded until a filter is set
         admin.select_option("select[name=state]", "locked")
         admin.click("[data-testid=filters] button[type=submit]")
         rows = admin.locator("[data-testid=user-table] tbody tr")

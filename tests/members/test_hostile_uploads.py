@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gefeng.core.middleware import RequestSizeMiddleware
-from gefeng.core.tabular import write_rejects_xlsx
+from gefeng.core.tabular import MSG_UNREADABLE, write_rejects_xlsx
 from gefeng.core.tabular_guard import MSG_DTD
 from gefeng.core.tabular_isolated import MSG_DIED, MSG_MEMORY, MSG_TIMEOUT
 from gefeng.members import services
@@ -75,9 +75,10 @@ def test_an_upload_whose_reader_dies_gets_a_chinese_answer_and_leaves_nothing(ch
     with override_settings(IMPORT_READ_MEMORY_MB=1):
         response = _post(chair, tree, path, "花名册.xlsx")
     body = response.content.decode()
-    # A reader cut off by its memory limit may die (MSG_DIED), report the limit (MSG_MEMORY) or,
-    # when the limit strikes while it starts, time out: each is a Chinese answer about the file.
-    answers = (MSG_DIED, MSG_MEMORY, MSG_TIMEOUT)
+    # A reader cut off by its memory limit may die (MSG_DIED), report the limit (MSG_MEMORY),
+    # time out when the limit strikes while it starts, or fail inside a library that turns the
+    # failed allocation into its own error (MSG_UNREADABLE): each is a Chinese answer about the file.
+    answers = (MSG_DIED, MSG_MEMORY, MSG_TIMEOUT, MSG_UNREADABLE)
     shown = re.findall(r"alert[^>]*>([^<]+)", body)
     assert any(a in body for a in answers), (response.status_code, shown)
     assert _imports() == [] and not ImportJob.objects.exists()

@@ -510,7 +510,7 @@ def test_a_roster_filed_by_another_company_is_warned_about_but_not_blocked(clien
     )
     body = _text(response)
     assert 'data-testid="preview-other-unit"' in body
-    assert "填报单位”写的是“沛县恒辉纺织有限公司工会" in body and "不一致" in body
+    assert "“填报单位”写的是“沛县恒辉纺织有限公司工会" in body and "不一致" in body
     client.post(reverse("members:import-create"), {"token": _token(body), "action": "confirm"})
     assert Member.objects.filter(union=tree.xinge_union).count() == 2  # a warning, not a refusal
 
@@ -529,6 +529,31 @@ def test_a_roster_filed_by_the_target_union_or_its_enterprise_is_not_warned_abou
     response = client.post(
         reverse("members:import-create"),
         {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": _roster_filed_by(tmp_path, [unit, unit])},
+    )
+    body = _text(response)
+    assert 'data-testid="import-preview"' in body and 'data-testid="preview-other-unit"' not in body
+
+
+def test_a_title_or_filing_line_above_the_header_naming_another_company_is_warned_about(client_for, tree, tmp_path):
+    from tests.members.test_import import HEADERS
+
+    rows = rows_of(people(2, seed=73))
+    path = write_xlsx(tmp_path / "t.xlsx", rows, header=HEADERS, head=(["沛县恒辉纺织有限公司工会会员花名册"],))
+    roster = SimpleUploadedFile("花名册.xlsx", path.read_bytes(), content_type="application/octet-stream")
+    response = client_for("chair").post(
+        reverse("members:import-create"), {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": roster}
+    )
+    body = _text(response)
+    assert 'data-testid="preview-other-unit"' in body and "沛县恒辉纺织有限公司" in body
+
+
+def test_the_usual_title_and_filing_line_of_the_target_company_are_not_warned_about(client_for, tree, tmp_path):
+    from tests.members.test_import import FILED, HEADERS, TITLE
+
+    path = write_xlsx(tmp_path / "t.xlsx", rows_of(people(2, seed=74)), header=HEADERS, head=(TITLE, FILED))
+    roster = SimpleUploadedFile("花名册.xlsx", path.read_bytes(), content_type="application/octet-stream")
+    response = client_for("chair").post(
+        reverse("members:import-create"), {"union": tree.xinge_union.pk, "mode": ImportMode.INSERT, "file": roster}
     )
     body = _text(response)
     assert 'data-testid="import-preview"' in body and 'data-testid="preview-other-unit"' not in body

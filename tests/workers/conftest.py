@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from gefeng.core.actors import SYSTEM
+
 # Valid ID numbers (GB 11643 check digits) of the test members.
 
 
@@ -22,7 +24,7 @@ def join(union, name, number, phone="13852160017"):
     from gefeng.members import services
 
     return services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=union,
         data={"name": name, "id_number": number, "phone": phone, "joined_on": dt.date(2019, 5, 1)},
     )

@@ -18,13 +18,14 @@ OUTSIDER_ID = "320322199003070013"
 
 
 def _outsider_member(t, p):
+    from gefeng.core.actors import SYSTEM
     from gefeng.members import services
     from gefeng.members.models import Member
 
     member = Member.objects.filter(union=t.henghui_union).order_by("pk").first()
     if member is None:
         member = services.member_join(
-            actor=None,
+            actor=SYSTEM,
             union=t.henghui_union,
             data={"name": "王恒辉", "id_number": OUTSIDER_ID, "phone": "13900001111", "joined_on": dt.date(2020, 5, 1)},
         )

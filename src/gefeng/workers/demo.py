@@ -75,7 +75,7 @@ def _member(union: OrgNode, name: str, number: str, phone: str, n: int) -> Membe
     if existing is not None:
         return existing
     return member_services.member_join(
-        actor=None,
+        actor=SYSTEM,
         union=union,
         data={
             "name": name,

@@ -149,17 +149,45 @@ def _unit_key(text: str) -> str:
     return folded
 
 
-def other_unit(rows: list[Row], union: OrgNode) -> str:
-    """The first 填报单位 of the previewed rows that names neither the target union nor its
-    enterprise ("" if none does): a roster of another company, about to go into this union."""
+# Above the header: “填报单位：XX公司工会（盖章） 填报日期：…” and a title “XX公司会员花名册”.
+_FILED_ABOVE = re.compile(r"填报单位[:：]\s*(\S+)")
+_TITLE_ABOVE = re.compile(r"^\s*(\S{2,40}?)(?:工会)?(?:会员)?(?:实名制)?(?:花名册|名册|信息表|登记表|统计表)")
+
+
+def _named_above(above: list[str]) -> list[str]:
+    named: list[str] = []
+    for line in above:
+        named += _FILED_ABOVE.findall(line)
+        title = _TITLE_ABOVE.match(line)
+        if title and "填报" not in title.group(1):
+            named.append(title.group(1))
+    return named
+
+
+# A place name rosters put before a company's name (“沛县新格…”, “江苏省…”, “徐州市…”).
+_PLACE = re.compile(r"^(?:\S{1,3}?(?:省|自治区|市|县|区|镇))+")
+
+
+def _forms(key: str) -> set[str]:
+    core = _PLACE.sub("", key)
+    return {key, core} if len(core) >= 4 else {key}
+
+
+def _same_unit(key: str, ours: set[str]) -> bool:
+    return any(a in b or b in a for a in _forms(key) for mine in ours for b in _forms(mine))
+
+
+def other_unit(rows: list[Row], union: OrgNode, above: list[str] | None = None) -> str:
+    """The first organisation named by the roster — a 填报单位 or a title above the header, or a
+    填报单位 column of the previewed rows — that is neither the target union nor its enterprise
+    ("" if none is): a roster of another company, about to go into this union."""
     ours = {key for key in (_unit_key(union.name), _unit_key(union.parent.name if union.parent else "")) if key}
     ours = {key for key in ours if len(key) >= 2}
-    for row in rows:
-        named = row.values.get(FILING_UNIT.key, "")
+    for named in [*_named_above(above or []), *(row.values.get(FILING_UNIT.key, "") for row in rows)]:
         key = _unit_key(named)
         if len(key) < 2:
             continue
-        if not any(key in mine or mine in key for mine in ours):
+        if not _same_unit(key, ours):
             return named
     return ""
 

@@ -140,7 +140,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
                             "size": size,
                             "mode_label": ImportMode(entry["mode"]).label,
                             "dry_run": entry["dry_run"],
-                            "other_unit": other_unit(rows, union),
+                            "other_unit": other_unit(rows, union, sheet.above),
                         }
                     )
                     return render(request, "members/import_preview.html", context)
