@@ -60,3 +60,79 @@ def test_the_system_is_stored_as_no_user_and_pickles_as_itself():
 def test_every_service_that_accepts_the_system_is_listed():
     assert "tests.core.test_actors._system_may" in actors.ACCEPTS_SYSTEM
     assert all(name.count(".") >= 2 for name in actors.ACCEPTS_SYSTEM)
+
+
+# Every service of the platform that the system may run. A change here is a decision: a service that
+# starts (or stops) accepting the system shows up in review as a change of this list.
+EVERY_SERVICE_THAT_ACCEPTS_THE_SYSTEM = {
+    "gefeng.accounts.services.passwords.password_change",
+    "gefeng.accounts.services.users.user_create",
+    "gefeng.allowances.services.rules.kind_create",
+    "gefeng.allowances.services.rules.kind_update",
+    "gefeng.allowances.services.rules.rule_save",
+    "gefeng.allowances.services.runs.run_approve",
+    "gefeng.allowances.services.runs.run_cancel",
+    "gefeng.allowances.services.runs.run_create",
+    "gefeng.allowances.services.runs.run_mark_paid",
+    "gefeng.allowances.services.runs.run_rebuild",
+    "gefeng.allowances.services.runs.run_return",
+    "gefeng.allowances.services.runs.run_submit",
+    "gefeng.honours.services.attachments.attachment_add",
+    "gefeng.honours.services.attachments.attachment_delete",
+    "gefeng.honours.services.attachments.clearance_save",
+    "gefeng.honours.services.awards.allocation_set",
+    "gefeng.honours.services.awards.award_save",
+    "gefeng.honours.services.awards.rule_add",
+    "gefeng.honours.services.awards.rule_delete",
+    "gefeng.honours.services.campaigns.campaign_approve",
+    "gefeng.honours.services.campaigns.campaign_cancel",
+    "gefeng.honours.services.campaigns.campaign_close",
+    "gefeng.honours.services.campaigns.campaign_create",
+    "gefeng.honours.services.campaigns.campaign_open",
+    "gefeng.honours.services.campaigns.campaign_start_notice",
+    "gefeng.honours.services.campaigns.campaign_update",
+    "gefeng.honours.services.nominations.nomination_create",
+    "gefeng.honours.services.nominations.nomination_review",
+    "gefeng.honours.services.nominations.nomination_submit",
+    "gefeng.honours.services.nominations.nomination_update",
+    "gefeng.honours.services.nominations.nomination_withdraw",
+    "gefeng.honours.services.objections.objection_record",
+    "gefeng.honours.services.objections.objection_resolve",
+    "gefeng.honours.services.register.honour_grant",
+    "gefeng.honours.services.register.honour_revoke",
+    "gefeng.members.services.membership.member_join",
+    "gefeng.members.services.rosters.import_files_purge",
+    "gefeng.members.services.rosters.value_mappings_save",
+    "gefeng.orgs.services.orgnode_create",
+    "gefeng.reform.services.evidence.evidence_add",
+    "gefeng.reform.services.evidence.evidence_delete",
+    "gefeng.reform.services.items.item_delete",
+    "gefeng.reform.services.items.item_save",
+    "gefeng.reform.services.items.measure_save",
+    "gefeng.reform.services.plans.plan_copy",
+    "gefeng.reform.services.plans.plan_create",
+    "gefeng.reform.services.plans.plan_update",
+    "gefeng.reform.services.reminders.remind",
+    "gefeng.reform.services.reports.report_review",
+    "gefeng.reform.services.reports.reports_save",
+    "gefeng.talent.services.category_save",
+    "gefeng.talent.services.profile_bank_update",
+    "gefeng.talent.services.profile_create",
+    "gefeng.talent.services.profile_update",
+    "gefeng.talent.services.sync_all",
+    "gefeng.workers.services.codes.code_issue",
+    "gefeng.workers.services.codes.codes_issue",
+}
+
+
+def test_the_list_of_services_that_accept_the_system_is_written_down():
+    import importlib
+    import pkgutil
+
+    import gefeng
+
+    for module in pkgutil.walk_packages(gefeng.__path__, "gefeng."):
+        if ".migrations" not in module.name and "management" not in module.name and module.name != "gefeng.cli":
+            importlib.import_module(module.name)
+    accepted = {name for name in actors.ACCEPTS_SYSTEM if name.startswith("gefeng.")}
+    assert accepted == EVERY_SERVICE_THAT_ACCEPTS_THE_SYSTEM
