@@ -9,7 +9,14 @@ another union is a transfer, never a second join.
 roster import's writes; every public name is here, so `services.member_join(...)` works.
 """
 
-from gefeng.members.services.cleaning import EDITABLE, MIN_JOIN_AGE, Clean, clean_member, search_columns
+from gefeng.members.services.cleaning import (
+    EDITABLE,
+    MIN_JOIN_AGE,
+    Clean,
+    clean_member,
+    is_valid_name,
+    search_columns,
+)
 from gefeng.members.services.membership import (
     RETAIN_REASONS,
     duplicate_message,
@@ -44,6 +51,7 @@ __all__ = [
     "import_job_create",
     "import_retention_days",
     "imports_dir",
+    "is_valid_name",
     "member_join",
     "member_leave",
     "member_retain",

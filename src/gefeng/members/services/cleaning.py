@@ -23,6 +23,14 @@ from gefeng.members.models import (
 )
 
 _NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff·•]{2,20}$")
+
+
+def is_valid_name(name: str) -> bool:
+    """A person's name as the registry takes it: 2–20 Chinese characters (with the middle dot of
+    minority and foreign names)."""
+    return bool(_NAME.match(name))
+
+
 MIN_JOIN_AGE = 16  # 劳动法 §15: no employment under 16
 EDITABLE = (
     "name",

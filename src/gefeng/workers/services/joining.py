@@ -94,7 +94,7 @@ def join_apply(
         raise ValidationError("您已有一份待办理的入会申请，请耐心等待。")
     errors: dict[str, list[str]] = {}
     name = clean_text(name)
-    if not member_services._NAME.match(name):
+    if not member_services.is_valid_name(name):
         errors["name"] = ["姓名应为 2–20 个汉字。"]
     number = ""
     try:
