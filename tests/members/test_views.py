@@ -531,7 +531,8 @@ def test_gap_list_exports_to_xlsx(registry, personas, client_for, tree):
     response = client_for("town").get(_url("members:coverage-gap-export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    content = b"".join(response.streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[0][:3] == ["单位名称", "统一社会信用代码", "上级组织"]
     assert rows[1][0] == "'=沛县无会机械厂" and rows[1][2] == "龙固镇" and rows[1][5] == 30
     assert AuditEntry.objects.filter(action="members.coverage_gap.exported").count() == 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gefeng.workers import views
+from gefeng.workers import union_views, views
 
 app_name = "workers"
 
@@ -18,18 +18,18 @@ urlpatterns = [
     path("card/", views.card, name="card"),
     path("card/issue/", views.card_issue, name="card-issue"),
     path("card/revoke/", views.card_revoke, name="card-revoke"),
-    path("union/", views.union_requests, name="union-requests"),
-    path("union/bind/<int:pk>/confirm/", views.bindrequest_confirm, name="bindrequest-confirm"),
-    path("union/bind/<int:pk>/reject/", views.bindrequest_reject, name="bindrequest-reject"),
-    path("union/join/<int:pk>/approve/", views.join_approve, name="join-approve"),
-    path("union/join/<int:pk>/reject/", views.join_reject, name="join-reject"),
-    path("union/correction/<int:pk>/apply/", views.correction_apply, name="correction-apply"),
-    path("union/correction/<int:pk>/reject/", views.correction_reject, name="correction-reject"),
-    path("union/transfer/<int:pk>/approve/", views.transfer_approve, name="transfer-approve"),
-    path("union/transfer/<int:pk>/reject/", views.transfer_reject, name="transfer-reject"),
-    path("union/codes/", views.code_sheet, name="code-sheet"),
-    path("union/codes/issue/", views.codes_issue, name="codes-issue"),
-    path("union/members/<int:pk>/", views.union_member, name="union-member"),
-    path("union/members/<int:pk>/code/", views.member_code_issue, name="member-code-issue"),
-    path("union/members/<int:pk>/card/revoke/", views.member_card_revoke, name="member-card-revoke"),
+    path("union/", union_views.union_requests, name="union-requests"),
+    path("union/bind/<int:pk>/confirm/", union_views.bindrequest_confirm, name="bindrequest-confirm"),
+    path("union/bind/<int:pk>/reject/", union_views.bindrequest_reject, name="bindrequest-reject"),
+    path("union/join/<int:pk>/approve/", union_views.join_approve, name="join-approve"),
+    path("union/join/<int:pk>/reject/", union_views.join_reject, name="join-reject"),
+    path("union/correction/<int:pk>/apply/", union_views.correction_apply, name="correction-apply"),
+    path("union/correction/<int:pk>/reject/", union_views.correction_reject, name="correction-reject"),
+    path("union/transfer/<int:pk>/approve/", union_views.transfer_approve, name="transfer-approve"),
+    path("union/transfer/<int:pk>/reject/", union_views.transfer_reject, name="transfer-reject"),
+    path("union/codes/", union_views.code_sheet, name="code-sheet"),
+    path("union/codes/issue/", union_views.codes_issue, name="codes-issue"),
+    path("union/members/<int:pk>/", union_views.union_member, name="union-member"),
+    path("union/members/<int:pk>/code/", union_views.member_code_issue, name="member-code-issue"),
+    path("union/members/<int:pk>/card/revoke/", union_views.member_card_revoke, name="member-card-revoke"),
 ]

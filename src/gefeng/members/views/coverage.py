@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast, NullIf
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gefeng.core import audit, exports, scope
+from gefeng.core import exports, scope
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 from gefeng.members import selectors
@@ -152,41 +147,22 @@ def _gap_row(node: OrgNode) -> tuple[Any, ...]:
     )
 
 
-def _xlsx_download(
-    filename: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, sheet_name: str
-) -> HttpResponse:
-    """A small workbook as a plain response (for bounded lists such as the gap list; the registry
-    itself streams with `exports.stream_xlsx`)."""
-    fd, path = tempfile.mkstemp(prefix="gefeng-export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        exports.write_xlsx(path, headers, rows, sheet_name=sheet_name)
-        with open(path, "rb") as handle:
-            content = handle.read()
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename + ".xlsx") or ""
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_GET
 @login_required
-def coverage_gap_export(request: AuthedRequest) -> HttpResponse:
+def coverage_gap_export(request: AuthedRequest) -> HttpResponseBase:
     """The 建会 gap list (enterprises with 25 or more employees and no union) as xlsx."""
     user = request.user
     _require_coverage(user)
     under = _visible_node(user, request.GET.get("under"))
-    audit.record(
+    qs = selectors.union_gap(user, under=under).select_related("parent")
+    return exports.download(
         actor=user,
         action="members.coverage_gap.exported",
         object_type="orgs.orgnode",
         object_repr=_g("未建会企业名单"),
-        changes={"filters": {"under": under.name} if under else {}, "format": "xlsx"},
+        filename=_g("未建会企业名单") + f"-{timezone.localtime():%Y%m%d-%H%M%S}",
+        headers=GAP_HEADERS,
+        rows=(_gap_row(n) for n in qs.iterator(chunk_size=2000)),
+        sheet_name=_g("未建会企业"),
+        changes={"filters": {"under": under.name} if under else {}},
     )
-    qs = selectors.union_gap(user, under=under).select_related("parent")
-    rows = (_gap_row(n) for n in qs.iterator(chunk_size=2000))
-    filename = _g("未建会企业名单") + f"-{timezone.localtime():%Y%m%d-%H%M%S}"
-    return _xlsx_download(filename, GAP_HEADERS, rows, sheet_name=_g("未建会企业"))
