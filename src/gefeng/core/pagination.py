@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -70,10 +70,11 @@ def estimate_rows(qs: QuerySet[Any]) -> int | None:
         return None
     try:
         sql, params = qs.order_by().query.sql_with_params()
-        with connection.cursor() as cursor:
+        # A savepoint: a failed EXPLAIN must not leave the page's transaction aborted.
+        with transaction.atomic(using=qs.db), connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
-    except Exception:
+    except DatabaseError:
         return None
     if isinstance(plan, str):
         plan = json.loads(plan)
