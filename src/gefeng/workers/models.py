@@ -12,12 +12,27 @@ the union sees it through its subtree scope and the worker through 本人.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gefeng.core import scope
 from gefeng.core.pii import EncryptedCharField, mask_id_number, mask_phone
+
+
+def _trail_user() -> Any:
+    """Who decided or issued: a trail, so the id stays when the account is deleted (the audit log
+    names the person)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
 
 class Purpose(models.TextChoices):
@@ -72,15 +87,7 @@ class ActivationCode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("有效期至"))
     used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        # A trail: the id stays when the account is deleted (the audit log names the person).
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    created_by = _trail_user()
 
     class Meta:
         verbose_name = _("激活码")
@@ -104,15 +111,7 @@ class _Request(models.Model):
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     due_on = models.DateField(_("办理期限"))
     decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        # A trail: the id stays when the account is deleted (the audit log names the person).
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    decided_by = _trail_user()
 
     class Meta:
         abstract = True
@@ -220,15 +219,7 @@ class MemberCard(models.Model):
     nonce = models.CharField(max_length=32)
     issued_at = models.DateTimeField(_("发放时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        # A trail: the id stays when the account is deleted (the audit log names the person).
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    revoked_by = _trail_user()
 
     class Meta:
         verbose_name = _("电子会员证")
@@ -266,15 +257,7 @@ class TransferRequest(_Request):
     step = models.CharField(_("环节"), max_length=10, choices=TransferStep.choices, default=TransferStep.RELEASE)
     note = models.CharField(_("接转原因"), max_length=200, blank=True)
     released_at = models.DateTimeField(_("转出时间"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        # A trail: the id stays when the account is deleted (the audit log names the person).
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    released_by = _trail_user()
 
     class Meta:
         verbose_name = _("会员接转")
