@@ -277,3 +277,64 @@ def test_a_closed_old_union_is_released_by_the_county(personas, tree, xinge_memb
     with pytest.raises(PermissionDenied):
         services.transfer_advance(actor=personas["chair"], request=req)
     services.transfer_advance(actor=personas["county"], request=req)
+
+
+def test_the_old_union_starts_a_transfer_that_the_new_union_accepts(personas, tree, xinge_member):
+    from gefeng.workers.models import TransferOrigin, TransferRequest, TransferStep
+
+    Member.objects.filter(pk=xinge_member.pk).update(user=personas["worker"])
+    with pytest.raises(PermissionDenied):  # not the outsider's member
+        services.transfer_start(
+            actor=personas["outsider"], member=xinge_member, town=tree.yangtun, employer_name="恒辉编织"
+        )
+    with pytest.raises(ValidationError) as exc:
+        services.transfer_start(
+            actor=personas["chair"], member=xinge_member, town=tree.xinge.parent, employer_name=tree.xinge.name
+        )
+    assert "不需要接转" in str(exc.value)
+    req = services.transfer_start(
+        actor=personas["chair"], member=xinge_member, town=tree.yangtun, employer_name="恒辉编织", note="调动"
+    )
+    assert (req.step, req.union, req.origin) == (TransferStep.ACCEPT, tree.henghui_union, TransferOrigin.OLD_UNION)
+    assert req.released_by == personas["chair"] and req.released_at is not None
+    assert Notification.objects.filter(recipient=personas["worker"], title="原工会已为您办理转出").exists()
+    with pytest.raises(ValidationError):  # one open transfer per member
+        services.transfer_start(
+            actor=personas["chair"], member=xinge_member, town=tree.yangtun, employer_name="恒辉编织"
+        )
+    services.transfer_advance(actor=personas["outsider"], request=req)
+    services.transfer_advance(actor=personas["county"], request=req)
+    assert Member.objects.get(pk=xinge_member.pk).union == tree.henghui_union
+    assert TransferRequest.objects.get(pk=req.pk).status == RequestStatus.DONE
+    assert AuditEntry.objects.filter(action="workers.transfer.started", actor=personas["chair"]).exists()
+
+
+def test_the_new_union_claims_a_member_by_name_and_id_number(personas, tree, xinge_member):
+    from gefeng.workers.models import TransferOrigin, TransferStep
+
+    outsider = personas["outsider"]
+    # A wrong name and an unknown number get the same answer, and both are audited.
+    with pytest.raises(ValidationError) as wrong_name:
+        services.transfer_claim(actor=outsider, union=tree.henghui_union, name="孙小伟", id_number=WORKER_ID)
+    with pytest.raises(ValidationError) as unknown:
+        services.transfer_claim(actor=outsider, union=tree.henghui_union, name="孙大伟", id_number=OTHER_ID)
+    assert _messages(wrong_name) == _messages(unknown) == [services.NOT_FOUND]
+    assert AuditEntry.objects.filter(action="workers.transfer.unmatched", actor=outsider).count() == 2
+    with pytest.raises(ValidationError) as bad:
+        services.transfer_claim(actor=outsider, union=tree.henghui_union, name="孙大伟", id_number="123")
+    assert "id_number" in bad.value.message_dict
+    with pytest.raises(PermissionDenied):  # not a union the outsider manages
+        services.transfer_claim(actor=outsider, union=tree.xinge_union, name="孙大伟", id_number=WORKER_ID)
+    req = services.transfer_claim(actor=outsider, union=tree.henghui_union, name="孙大伟", id_number=WORKER_ID)
+    assert (req.step, req.union, req.origin) == (TransferStep.RELEASE, tree.xinge_union, TransferOrigin.NEW_UNION)
+    assert (req.from_union, req.to_union) == (tree.xinge_union, tree.henghui_union)
+    services.transfer_advance(actor=personas["chair"], request=req)  # the old union releases
+    services.transfer_advance(actor=outsider, request=req)  # the new union accepts
+    services.transfer_advance(actor=personas["county"], request=req)  # the county records
+    assert Member.objects.get(pk=xinge_member.pk).union == tree.henghui_union
+
+
+def test_a_union_does_not_claim_its_own_member_through_a_request(personas, tree, xinge_member):
+    with pytest.raises(ValidationError) as exc:
+        services.transfer_claim(actor=personas["chair"], union=tree.xinge_union, name="孙大伟", id_number=WORKER_ID)
+    assert "已是本工会的会员" in str(exc.value)

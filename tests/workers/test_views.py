@@ -187,3 +187,31 @@ def test_transfer_from_the_phone_to_the_queue(login_as, personas, tree, xinge_me
     body = login_as("chair").get(reverse("workers:union-requests") + "?tab=transfer").content.decode()
     assert "同意转出" in body and "孙大伟" in body
     assert "待原工会转出" in c.get(reverse("workers:me")).content.decode()
+
+
+def test_the_unions_start_and_claim_transfers_from_their_pages(login_as, personas, tree, xinge_member):
+    from gefeng.workers.models import TransferRequest
+
+    chair = login_as("chair")
+    page = chair.get(reverse("members:member-transfer", args=[xinge_member.pk])).content.decode()
+    start = reverse("workers:transfer-start", args=[xinge_member.pk])
+    assert start in page
+    r = chair.post(start, {"town": tree.yangtun.pk, "employer_name": ""})
+    assert r.status_code == 200 and "必填" in r.content.decode()  # the form's own message, nothing written
+    assert not TransferRequest.objects.exists()
+    r = chair.post(start, {"town": tree.yangtun.pk, "employer_name": "恒辉编织"})
+    assert r.status_code == 302
+    body = login_as("outsider").get(reverse("workers:union-requests") + "?tab=transfer").content.decode()
+    assert "原工会发起" in body and "接收转入" in body and "孙大伟" in body
+
+    TransferRequest.objects.all().delete()
+    outsider = login_as("outsider")
+    form = outsider.get(reverse("workers:transfer-claim")).content.decode()
+    assert tree.henghui_union.name in form and tree.xinge_union.name not in form
+    data = {"union": tree.henghui_union.pk, "name": "孙大伟", "id_number": WORKER_ID}
+    r = outsider.post(reverse("workers:transfer-claim"), data | {"name": "孙小伟"})
+    assert r.status_code == 200 and services.NOT_FOUND in r.content.decode()
+    r = outsider.post(reverse("workers:transfer-claim"), data)
+    assert r.status_code == 302
+    body = chair.get(reverse("workers:union-requests") + "?tab=transfer").content.decode()
+    assert "新工会发起" in body and "同意转出" in body

@@ -150,3 +150,9 @@ MATRIX |= {
         ok=CHANGES_OUTSIDER, kwargs=_transfer, methods=POST, success=REDIRECT, data=_reason
     ),
 }
+MATRIX |= {
+    "workers:transfer-claim": Case(ok=UNIONS, methods=GET_POST, success=frozenset({200, 302})),
+    "workers:transfer-start": Case(
+        ok=CHANGES_OUTSIDER, kwargs=_member, methods=GET_POST, success=frozenset({200, 302})
+    ),
+}

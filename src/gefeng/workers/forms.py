@@ -93,6 +93,27 @@ class TransferForm(StyledFormMixin, forms.Form):
         self.fields["town"].empty_label = _("请选择")
 
 
+class TransferStartForm(TransferForm):
+    """The old union's start: the same questions as the worker's request."""
+
+    note = forms.CharField(label=_("接转原因（选填）"), max_length=200, required=False)
+
+
+class TransferClaimForm(StyledFormMixin, forms.Form):
+    """The new union asks to receive a worker who is a member elsewhere on the platform."""
+
+    union = forms.ModelChoiceField(label=_("接收的工会"), queryset=OrgNode.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=20)
+    note = forms.CharField(label=_("说明（选填）"), max_length=200, required=False)
+
+    def __init__(self, *args, unions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unions is not None:
+            self.fields["union"].queryset = unions
+        self.fields["union"].empty_label = _("请选择")
+
+
 class CorrectionForm(StyledFormMixin, forms.Form):
     field = forms.ChoiceField(label=_("要更正的项目"), choices=CorrectionField.choices)
     value = forms.CharField(label=_("正确的内容"), max_length=50)

@@ -230,6 +230,12 @@ class MemberCard(models.Model):
         return f"电子会员证 {self.member}"
 
 
+class TransferOrigin(models.TextChoices):
+    WORKER = "worker", _("职工申请")
+    OLD_UNION = "old", _("原工会发起")
+    NEW_UNION = "new", _("新工会发起")
+
+
 class TransferStep(models.TextChoices):
     RELEASE = "release", _("待原工会转出")
     ACCEPT = "accept", _("待新工会接收")
@@ -255,6 +261,7 @@ class TransferRequest(_Request):
     to_union = models.ForeignKey("orgs.OrgNode", verbose_name=_("新工会"), on_delete=models.PROTECT, related_name="+")
     union = models.ForeignKey("orgs.OrgNode", verbose_name=_("当前办理"), on_delete=models.PROTECT, related_name="+")
     step = models.CharField(_("环节"), max_length=10, choices=TransferStep.choices, default=TransferStep.RELEASE)
+    origin = models.CharField(_("发起方"), max_length=10, choices=TransferOrigin.choices, default=TransferOrigin.WORKER)
     note = models.CharField(_("接转原因"), max_length=200, blank=True)
     released_at = models.DateTimeField(_("转出时间"), null=True, blank=True)
     released_by = _trail_user()

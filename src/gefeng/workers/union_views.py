@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gefeng.core import scope
+from gefeng.core.forms import add_service_errors
 from gefeng.core.types import AuthedRequest
 from gefeng.members.models import Member
 from gefeng.orgs.models import OrgNode
 from gefeng.workers import selectors, services
-from gefeng.workers.forms import ReasonForm
+from gefeng.workers.forms import ReasonForm, TransferClaimForm, TransferStartForm
 from gefeng.workers.models import BindRequest, CorrectionRequest, JoinApplication, MemberCard, TransferRequest
 from gefeng.workers.views import CHANGE, _qr, _text, _union_user
 
@@ -121,6 +122,43 @@ def transfer_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     return _decide(request, TransferRequest, pk, "transfer", services.transfer_reject, reason=True)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_claim(request: AuthedRequest) -> HttpResponse:
+    """申请接收: a worker who came to one of the user's enterprises is a member elsewhere."""
+    user = _union_user(request)
+    form = TransferClaimForm(request.POST or None, unions=selectors.unions_for(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = services.transfer_claim(
+                actor=user, union=data["union"], name=data["name"], id_number=data["id_number"], note=data["note"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已向{req.from_union.name}发出接转申请，对方转出后由您接收。")
+            return redirect(reverse("workers:union-requests") + "?tab=transfer")
+    return render(request, "workers/transfer_claim.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def transfer_start(request: AuthedRequest, pk: int) -> HttpResponse:
+    """转出到其他工会: the old union starts the transfer; the new union accepts."""
+    user, member = _member(request, pk)
+    form = TransferStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.transfer_start(actor=user, member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已办理转出，待{req.to_union.name}接收。")
+            return redirect("members:member-detail", pk=member.pk)
+    return render(request, "workers/transfer_start.html", {"form": form, "member": member})
 
 
 def _union_from(user: Any, raw: Any) -> OrgNode | None:

@@ -54,9 +54,12 @@ from gefeng.workers.services.joining import (
     route_union,
 )
 from gefeng.workers.services.transfers import (
+    NOT_FOUND,
     transfer_advance,
+    transfer_claim,
     transfer_reject,
     transfer_request,
+    transfer_start,
 )
 
 __all__ = [
@@ -64,6 +67,7 @@ __all__ = [
     "CONSENT_VERSION",
     "LIVE",
     "MISMATCH",
+    "NOT_FOUND",
     "Verdict",
     "account_register",
     "bind_request",
@@ -87,8 +91,10 @@ __all__ = [
     "mask_name",
     "route_union",
     "transfer_advance",
+    "transfer_claim",
     "transfer_reject",
     "transfer_request",
+    "transfer_start",
     "unbind",
     "validate_password",
 ]
