@@ -231,3 +231,20 @@ def test_import_upload_checks_union_type_and_size(personas, tree, settings, tmp_
     assert "上限" in "".join(post(tree.xinge_union.pk).json()["errors"]["file"])
     assert ImportJob.objects.count() == before
     assert list((tmp_path / "imports").iterdir()) == []
+
+
+def test_import_upload_reads_the_header_before_queuing(personas, tree, settings, tmp_path):
+    """As the web's upload: a file that is not a readable roster is a 422 with the reason, nothing
+    is queued and the stored file is removed."""
+    settings.DATA_DIR = tmp_path
+    client = bearer(personas, "chair")
+    before = ImportJob.objects.count()
+    for name, body in (
+        ("花名册.xlsx", b"PK\x03\x04 this is not a workbook"),
+        ("花名册.csv", "说明,备注\n这不是花名册,无\n".encode()),
+    ):
+        r = client.post("/api/v1/imports", {"union": tree.xinge_union.pk, "file": SimpleUploadedFile(name, body)})
+        assert r.status_code == 422, (name, r.content)
+        assert r.json()["errors"]["file"][0], r.json()
+    assert ImportJob.objects.count() == before
+    assert list((tmp_path / "imports").iterdir()) == []

@@ -40,6 +40,11 @@ BUSINESS_RULE_FIELDS = {
     "/api/v1/members": {"cursor", "union", "team", "name", "id_number", "phone", "joined_on", "card_number"},
     "/api/v1/members/{member_id}": {"team", "name", "phone", "joined_on", "card_number"},
     "/api/v1/imports": {"cursor", "union", "file"},
+    # Applications: a cursor the platform did not sign; deciding one already decided, or a
+    # reason of spaces only.
+    "/api/v1/applications/{kind}": {"cursor"},
+    "/api/v1/applications/{kind}/{app_id}/approve": {"__all__"},
+    "/api/v1/applications/{kind}/{app_id}/reject": {"__all__", "reason"},
 }
 
 
@@ -94,7 +99,43 @@ def _real_ids(tree) -> dict[str, list[int]]:
         for union in (tree.xinge_union, tree.henghui_union)
     ]
     orgs = [n.pk for n in (tree.longgu, tree.xinge, tree.xinge_union, tree.xinge_team, tree.henghui, tree.county)]
-    return {"org_id": orgs, "member_id": members, "import_id": jobs}
+    apps = _applications(tree, members)
+    return {"org_id": orgs, "member_id": members, "import_id": jobs, "app_id": apps}
+
+
+def _applications(tree, members) -> list[int]:
+    """Pending correction requests and join applications, in and out of the officer's scope."""
+    import datetime as dt
+
+    from gefeng.accounts.models import User
+    from gefeng.core import pii
+    from gefeng.workers.models import CorrectionRequest, JoinApplication
+
+    due = dt.date.today() + dt.timedelta(days=10)
+    worker = User.objects.create_user("fuzz-worker", password=None, name="职工")
+    out = []
+    for union, member in zip((tree.xinge_union, tree.henghui_union), members, strict=True):
+        out.append(
+            CorrectionRequest.objects.create(
+                user=worker, member_id=member, union=union, field="occupation", value="钳工", due_on=due
+            ).pk
+        )
+        number = "320322199206060018" if union == tree.xinge_union else "320322199307070012"
+        out.append(
+            JoinApplication.objects.create(
+                user=worker,
+                name="申请人",
+                id_number=number,
+                id_hash=pii.blind_index(number),
+                phone="13900002222",
+                town=union.parent.parent,
+                employer=union.parent,
+                employer_name=union.parent.name,
+                union=union,
+                due_on=due,
+            ).pk
+        )
+    return out
 
 
 def _run(operation, mode, *, token, ids):
@@ -141,6 +182,10 @@ def test_api_conforms_to_its_openapi_document(api_schema):
         "POST /api/v1/imports",
         "GET /api/v1/imports/{import_id}",
         "GET /api/v1/imports/{import_id}/report",
+        "GET /api/v1/applications/{kind}",
+        "GET /api/v1/applications/{kind}/{app_id}",
+        "POST /api/v1/applications/{kind}/{app_id}/approve",
+        "POST /api/v1/applications/{kind}/{app_id}/reject",
     }
     for operation in operations:
         _run(operation, GenerationMode.POSITIVE, token=api_schema.test_token, ids=api_schema.test_ids)

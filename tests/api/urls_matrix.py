@@ -50,6 +50,18 @@ MATRIX = {
     "api:import-create": Case(ok=MEMBER_WRITERS, api=True),
     "api:import-detail": Case(ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _import(t, p)),
     "api:import-report": Case(ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _import(t, p)),
+    "api:application-list": Case(ok=MEMBER_WRITERS, api=True, kwargs=lambda t, p: {"kind": "join"}),
+    "api:application-detail": Case(ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _application(t, p)),
+    "api:application-approve": Case(
+        ok=CHANGES_HENGHUI, api=True, kwargs=lambda t, p: _application(t, p), methods=frozenset({"POST"})
+    ),
+    "api:application-reject": Case(
+        ok=CHANGES_HENGHUI,
+        api=True,
+        kwargs=lambda t, p: _application(t, p),
+        methods=frozenset({"POST"}),
+        data=lambda t, p: {"reason": "信息不全"},
+    ),
 }
 
 
@@ -64,6 +76,13 @@ def _import(t, p) -> dict[str, int]:
     from tests.members.import_urls_matrix import _job
 
     return {"import_id": _job(t, p)["pk"]}
+
+
+def _application(t, p) -> dict[str, object]:
+    """A correction request of the outsider's member (恒辉编织), pending at its union."""
+    from tests.workers.urls_matrix import _correction
+
+    return {"kind": "correction", "app_id": _correction(t, p)["pk"]}
 
 
 def _outsider_token(personas) -> int:

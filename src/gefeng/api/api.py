@@ -2,7 +2,7 @@
 selectors, services and data scope as the web pages: outsiders get 404, no right 403.
 
 This module holds the API object and its authentication; the operations live in one router per
-area: `figures` (me, figures), `orgs`, `members`, `imports`."""
+area: `figures` (me, figures), `orgs`, `members`, `imports`, `applications` (职工申请)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.views.decorators.http import require_GET
 from ninja.security import HttpBearer
 
+from gefeng.api import applications as applications_router
 from gefeng.api import errors, services
 from gefeng.api import figures as figures_router
 from gefeng.api import imports as imports_router
@@ -55,3 +56,4 @@ api.add_router("", figures_router.router)
 api.add_router("", orgs_router.router)
 api.add_router("", members_router.router)
 api.add_router("", imports_router.router)
+api.add_router("", applications_router.router)

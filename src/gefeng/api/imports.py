@@ -3,8 +3,9 @@
 The same path as the web's import pages: the union must be one the caller may import into
 (`members.import`), the upload's size is checked while it is written (the declared size can
 lie) under `DATA_DIR/imports` with a random name, and `members.services.import_job_create`
-queues the job (audited). The file's content — its header, its rows — is checked by the job
-itself: a file it cannot read ends the job as 失败 with the reason in `error`.
+queues the job (audited). As on the web, the file is opened and its header found first (in the
+isolated reader the import uses): a file that is not a readable roster is refused with 422 and
+the reason, and nothing is queued. Its rows are checked by the job, row by row, into the report.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from gefeng.api import paging
 from gefeng.api.errors import responses
 from gefeng.api.types import CursorText, Id
 from gefeng.core import audit, scope
+from gefeng.core.tabular import TabularError
 from gefeng.members import services
+from gefeng.members.imports.preview import preview
 from gefeng.members.models import ImportJob, ImportStatus
 from gefeng.orgs.models import Kind, OrgNode
 
@@ -217,6 +220,13 @@ def import_create(
         raise _too_large()
     stored, size = _save(file)
     filename = FilePath(file.name or "roster").name[:200]
+    try:
+        # As the web's upload: the file is opened and its header found before a job is queued,
+        # so a file the importer cannot read is a 422 with the reason, not a failed job.
+        preview(stored, filename)
+    except TabularError as exc:
+        stored.unlink(missing_ok=True)
+        raise ValidationError({"file": [str(exc)]}) from None
     try:
         job = services.import_job_create(
             actor=actor,

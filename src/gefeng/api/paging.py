@@ -32,7 +32,8 @@ def encode(kind: str, filters: dict[str, Any], key: Any, pk: int) -> str:
 
 
 def decode(kind: str, filters: dict[str, Any], cursor: str) -> tuple[Any, int]:
-    """(ordering key, pk) of a cursor made by `encode` for the same list and filters."""
+    """(ordering key, pk) of a cursor made by `encode` for the same list and filters. The key is
+    text (a name) or a whole number (a list in order of its ids)."""
     try:
         data = signing.loads(cursor, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
@@ -41,7 +42,7 @@ def decode(kind: str, filters: dict[str, Any], cursor: str) -> tuple[Any, int]:
         not isinstance(data, dict)
         or data.get("f") != _fingerprint(kind, filters)
         or not isinstance(data.get("i"), int)
-        or not isinstance(data.get("k"), str)
+        or not isinstance(data.get("k"), (str, int))
     ):
         raise ValidationError({"cursor": [CURSOR_ERROR]})
     return data["k"], data["i"]

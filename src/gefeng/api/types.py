@@ -111,6 +111,7 @@ PhoneText = Annotated[str, Strict(), StringConstraints(max_length=20, pattern=NO
 Text20 = Annotated[str, Strict(), StringConstraints(max_length=20, pattern=NO_NUL), _SAFE]
 Text30 = Annotated[str, Strict(), StringConstraints(max_length=30, pattern=NO_NUL), _SAFE]
 Text50 = Annotated[str, Strict(), StringConstraints(max_length=50, pattern=NO_NUL), _SAFE]
+ReasonText = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=200, pattern=_VISIBLE), _SAFE]
 PoliticalChoice = choice(list(Political.values))
 EducationChoice = choice(list(Education.values))
 JobChoice = choice(list(JobCategory.values))
