@@ -39,7 +39,8 @@ def applications(personas, tree):
         phone="13900002222",
         town=tree.yangtun,
         employer=tree.henghui,
-        employer_name=tree.henghui.name,
+        employer_name="顺丰速运沛县站",
+        new_form_group="快递员",
         union=tree.henghui_union,
         due_on=dt.date.today() + dt.timedelta(days=10),
     )
@@ -58,6 +59,7 @@ def test_the_queue_is_the_callers_union_and_masks_the_applicant(personas, applic
     assert len(county["items"]) == 1 and county["next"]
     second = bearer(personas, "county").get(f"/api/v1/applications/join?limit=1&cursor={county['next']}").json()
     assert {county["items"][0]["id"], second["items"][0]["id"]} == {mine.pk, other.pk}
+    assert second["items"][0]["summary"] == "顺丰速运沛县站（快递员）"
     # A cursor of another list is refused.
     assert bearer(personas, "county").get(f"/api/v1/applications/bind?cursor={county['next']}").status_code == 422
     # The outsider does not see the chair's application; the auditor may not decide.

@@ -21,6 +21,7 @@ from gefeng.api import paging
 from gefeng.api.errors import responses
 from gefeng.api.types import CursorText, Id, ReasonText
 from gefeng.core import scope
+from gefeng.members.models import NewFormGroup
 from gefeng.workers import services
 from gefeng.workers.models import (
     BindRequest,
@@ -32,6 +33,7 @@ from gefeng.workers.models import (
 
 CHANGE = "members.change"
 MAX_LIMIT = 200
+GROUPS = {code: str(label) for code, label in NewFormGroup.choices}
 
 router = Router(tags=["职工申请"])
 
@@ -113,7 +115,8 @@ def _out(kind: str, r: Any) -> ApplicationOut:
     phone = ""
     if kind == "join":
         name, id_masked, phone = r.name, r.id_masked, r.phone_masked
-        summary = r.employer_name + (f"（{r.get_new_form_group_display()}）" if r.new_form_group else "")
+        group = GROUPS.get(r.new_form_group, r.new_form_group)
+        summary = r.employer_name + (f"（{group}）" if group else "")
     else:
         name, id_masked = r.member.name, r.member.id_masked
         if kind == "transfer":
