@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from gefeng.core import bulk, pii
 from gefeng.core.people import PersonFactory
-from gefeng.members import columns, idtail, services
+from gefeng.members import columns, idtail, services, tally
 from gefeng.members.imports import pipeline, rosters
 from gefeng.members.models import EventKind, Member, MembershipEvent, SkillLevel, Status
 from gefeng.orgs.models import INDUSTRIAL_SECTIONS, Kind, OrgNode
@@ -106,10 +106,10 @@ def _plan(rng: random.Random) -> tuple[list[tuple[OrgNode, OrgNode | None, list[
 
 def clear_registry() -> None:
     """Delete the whole registry with plain SQL (the ORM would load every row to cascade)."""
-    from gefeng.members.models import ImportJob, ImportRow
+    from gefeng.members.models import EnterpriseTally, ImportJob, ImportRow
 
     with connection.cursor() as cur:
-        for model in (ImportRow, ImportJob, MembershipEvent, Member):
+        for model in (ImportRow, ImportJob, MembershipEvent, EnterpriseTally, Member):
             cur.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
 
 
@@ -172,6 +172,7 @@ def load_registry(*, stdout: TextIO | None = None) -> dict[str, int]:
                 )
             )
     bulk.insert(Member, MEMBER_COLUMNS, rows)
+    tally.rebuild()
     q = connection.ops.quote_name
     member_t, event_t = q(Member._meta.db_table), q(MembershipEvent._meta.db_table)
     with connection.cursor() as cur:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -174,14 +174,33 @@ class Member(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Keeps the ID tail hashes in step with the ID number (bulk writes set them themselves)."""
+        """Keeps the ID tail hashes in step with the ID number (bulk writes set them themselves)
+        and the live count of the member's enterprise (`members.tally`) in the same transaction."""
+        from gefeng.members import tally
+
         tails = idtail.fields(self.id_number or "")
         for column, value in tails.items():
             setattr(self, column, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "id_number" in update_fields:
             kwargs["update_fields"] = {*update_fields, *tails}
-        super().save(*args, **kwargs)
+        old = getattr(self, "_tallied", None)
+        if old is None and self.pk is not None and not self._state.adding:
+            row = Member.objects.filter(pk=self.pk).values_list("enterprise_id", "status").first()
+            old = (row[0], row[1] == Status.ACTIVE) if row else None
+        new = (self.enterprise_id, self.status == Status.ACTIVE)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            tally.on_save(old, new)
+        self._tallied = new
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Member:
+        """Remembers the enterprise and status as read, so `save` knows what changed."""
+        obj = super().from_db(db, field_names, values)
+        if "enterprise_id" in field_names and "status" in field_names:
+            obj._tallied = (obj.enterprise_id, obj.status == Status.ACTIVE)
+        return obj
 
     @property
     def id_masked(self) -> str:
@@ -190,6 +209,23 @@ class Member(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+@scope.rule(org="enterprise__", view="members.view")
+class EnterpriseTally(models.Model):
+    """在会 members of one enterprise, kept by `members.tally` (read by 建会入会)."""
+
+    enterprise = models.OneToOneField(
+        "orgs.OrgNode", primary_key=True, on_delete=models.CASCADE, related_name="member_tally"
+    )
+    active = models.IntegerField(_("在会会员"), default=0)
+
+    class Meta:
+        verbose_name = _("企业会员数")
+        verbose_name_plural = _("企业会员数")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.active}"
 
 
 class EventKind(models.TextChoices):

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from gefeng.core import pii, scope
 from gefeng.core.validators import clean_text, normalize_id_number
@@ -264,14 +265,14 @@ def member_events(actor: Any, member: Member) -> QuerySet[MembershipEvent]:
 
 def enterprise_coverage(actor: Any, *, under: OrgNode | None = None) -> QuerySet[OrgNode]:
     """Per enterprise in scope: employees, active members and 入会率 (members ÷ employees).
+    The members are `EnterpriseTally`'s, kept by the writes (`members.tally`).
 
     Annotated queryset (members, rate); the caller paginates."""
     qs = scope.visible(actor, OrgNode).filter(kind=Kind.ENTERPRISE, valid_to__isnull=True)
     if under is not None:
         qs = qs.filter(scope.subtree_q("", under.path))
-    return qs.annotate(
-        members=Count("enterprise_members", filter=Q(enterprise_members__status=Status.ACTIVE)),
-    )
+    # The count kept by `members.tally` (one row per enterprise), not a count over the registry.
+    return qs.annotate(members=Coalesce(F("member_tally__active"), 0))
 
 
 def union_gap(actor: Any, *, under: OrgNode | None = None, threshold: int = 25, day: dt.date | None = None):

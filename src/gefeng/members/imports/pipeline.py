@@ -24,7 +24,7 @@ from django.utils import timezone
 from gefeng.core import audit
 from gefeng.core.actors import SYSTEM
 from gefeng.core.tabular import TabularError
-from gefeng.members import idtail
+from gefeng.members import idtail, tally
 from gefeng.members.imports.rows import (  # noqa: F401  (the pipeline's public names)
     _COPIED,
     COMPARED,
@@ -155,6 +155,9 @@ def apply(job: ImportJob, result: Result) -> None:
             [today, union.pk, reason, job.actor_id, now, job.pk],
         )
         clear_rows(cur, stage_t, job)
+        # The union's enterprise is the only one whose live members changed (a rejoining member
+        # had left elsewhere): its count is taken again, in this transaction.
+        tally.recount([enterprise.pk] if enterprise else [])
         audit.record(
             actor=job.actor or SYSTEM,
             action="members.import.applied",
