@@ -23,6 +23,18 @@ def make_id(birth: str = "19800101", region: str = "320322") -> str:
     return body + id_check_char(body)
 
 
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def png(name: str = "证明.png") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
 def member(union: Any, *, name: str = "张困难", user: Any = None, birth: str = "19800101") -> Any:
     from gefeng.members import services
     from gefeng.members.models import Member
@@ -109,6 +121,7 @@ class World:
     checked: Any
     filed: Any
     worker_file: Any  # the worker persona's own (新格灌溉)
+    document: Any  # a document of the outsider's application
     rule: Any
     fund: Any
     aid: Any  # submitted, on the outsider's filed file
@@ -126,6 +139,7 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         AidRecord,
         AidStatus,
         Campaign,
+        Document,
         Fund,
         HardshipFile,
         Notice,
@@ -141,6 +155,7 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         filed_file = filed(member(tree.henghui_union, name="恒辉甲"), org=county)
         filed_other = filed(member(tree.henghui_union, name="恒辉乙"), org=county)
         applied = apply(member(tree.henghui_union, name="恒辉丙"))
+        services.document_add(actor=SYSTEM, file=applied, kind="income", upload=png())
         checked = apply(member(tree.henghui_union, name="恒辉丁"))
         services.visit_add(actor=SYSTEM, file=checked, visited_on=TODAY, visitors="赵干事", findings="属实")
         services.file_check(actor=SYSTEM, file=checked)
@@ -177,6 +192,7 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         checked=by_name["恒辉丁"],
         filed=by_name["恒辉甲"],
         worker_file=by_name["新格职工"],
+        document=Document.objects.order_by("pk").first(),
         rule=rule(tree.county),
         fund=Fund.objects.order_by("pk").first(),
         aid=AidRecord.objects.filter(status=AidStatus.SUBMITTED).order_by("pk").first(),

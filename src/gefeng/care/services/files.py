@@ -361,8 +361,10 @@ def _own(actor: Any, file: HardshipFile) -> bool:
     return bool(getattr(actor, "pk", None)) and file.member.user_id == actor.pk and scope.has_perm(actor, APPLY)
 
 
-def reveal(*, actor: Any, file: HardshipFile, what: str = "detail") -> None:
-    """Every opening of a file's sealed part (income, health, family, bank) is audited (PIPL §28:
-    sensitive personal information; only `care.handle` holders may open it)."""
-    scope.require(actor, file, HANDLE)
-    audit.record(actor=actor, action="care.file.viewed", obj=file, changes={"what": what})
+def reveal(*, actor: Any, file: HardshipFile) -> bool:
+    """Every opening of a file is audited; its sealed part (income, health, family, bank) opens
+    only for `care.handle` holders (PIPL §28: sensitive personal information). Returns whether
+    the sealed part may be shown."""
+    full = scope.can(actor, file, HANDLE)
+    audit.record(actor=actor, action="care.file.viewed", obj=file, changes={"what": "detail" if full else "summary"})
+    return full
