@@ -57,7 +57,7 @@ def hardship_households(root: OrgNode, year: int) -> dict[str, int]:
 )
 def hardship_aided(root: OrgNode, year: int) -> dict[str, int]:
     """Distinct filed households given approved aid on their file in the year, by category."""
-    rows = _aid(root, year).filter(file__isnull=False).values("category").annotate(n=Count("household", distinct=True))
+    rows = _aid(root, year).filter(file__isnull=False).values("category").annotate(n=Count("file", distinct=True))
     return {conf.category_label(r["category"]): r["n"] for r in rows}
 
 

@@ -141,11 +141,13 @@ def _add(
 
 @accepts_system
 @transaction.atomic
-def roster_from_files(*, actor: Any, campaign: Campaign, org: OrgNode) -> int:
+def roster_from_files(*, actor: Any, campaign: Campaign, org: OrgNode, amount: Any = None) -> int:
     """Propose the filed hardship households under `org` (their applicants), or for 金秋助学 the
-    students among their family members (school and level from the file)."""
+    students among their family members (school and level from the file). `amount`: other than
+    the campaign's standard for these entries (within the rule's cap)."""
     require(actor, org, PROPOSE)
     campaign = _planning(campaign)
+    value = money(amount, "amount") if amount not in (None, "") else None
     files = scope.permitted(actor, HardshipFile, PROPOSE) if not actors.is_system(actor) else HardshipFile.objects.all()
     files = files.filter(state=State.FILED).filter(scope.subtree_q("union__", org.path)).select_related("member")
     sealer = pii.Sealer()
@@ -169,6 +171,7 @@ def roster_from_files(*, actor: Any, campaign: Campaign, org: OrgNode) -> int:
                 unit_name=s.file.unit_name,
                 school=s.school,
                 school_level=s.get_schooling_display(),
+                amount=value,
                 sealer=sealer,
             ):
                 added += 1
@@ -184,6 +187,7 @@ def roster_from_files(*, actor: Any, campaign: Campaign, org: OrgNode) -> int:
                 member=f.member,
                 file=f,
                 unit_name=f.unit_name,
+                amount=value,
                 sealer=sealer,
             ):
                 added += 1
