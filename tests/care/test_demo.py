@@ -23,7 +23,9 @@ def test_demo_reproduces_the_2020_account(loaded, tree):
     assert figures.hardship_aid_yuan(county, 2020) == 628500
     assert figures.care_campaign_yuan(county, 2020)["疫情防控期间常态化送温暖"] == 69000
     assert figures.care_person_times(county, 2020)["疫情防控期间常态化送温暖"] == 615
-    assert {"2020年春送岗位", "2020年夏送清凉", "2020年金秋助学", "2020年冬送温暖"} <= set(figures.care_person_times(county, 2020))
+    assert {"2020年春送岗位", "2020年夏送清凉", "2020年金秋助学", "2020年冬送温暖"} <= set(
+        figures.care_person_times(county, 2020)
+    )
     assert figures.pension_enrolled(county, 2020) == 3046
     assert figures.hardship_households(county, 2021) == {"特困": 10, "困难": 49}  # still open, due for review
     # The ledgers reconcile to the cent; every approved aid drew on its fund exactly once.
