@@ -300,7 +300,7 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, An
     towns = list(OrgNode.objects.filter(kind=Kind.TOWN).order_by("path")[:30]) or [county]
     rules = _rules(county)
     special = _fund(county, "困难职工帮扶专项资金", "higher",
-                    [("500000", dt.date(2020, 3, 1), "上级工会拨付帮扶资金"), ("150000", dt.date(2020, 3, 15), "县财政配套资金")])  # fmt: skip
+                    [("500000", dt.date(2020, 3, 1), "上级工会拨付帮扶资金"), ("150000", dt.date(2020, 3, 15), "县财政配套资金")])  # fmt: skip  # noqa: E501
     warmth = _fund(county, "送温暖资金", "union", [("100000", dt.date(2020, 1, 5), "工会经费安排送温暖资金")])
     seasons = _fund(county, "四季送活动资金", "union", [("60000", dt.date(2020, 2, 1), "工会经费安排四季送活动")])
     _fund(county, "社会捐助资金", "donation", [("30000", dt.date(2020, 2, 20), "爱心企业捐助")])
@@ -322,8 +322,8 @@ def load(*, stdout: TextIO | None = None, registry: bool = True) -> dict[str, An
 
     spring = _campaign(county, "spring", "2020年春送岗位", dt.date(2020, 2, 15), dt.date(2020, 4, 30),
                        rules["jobs"], ["jobless", "hardship"], "0", seasons, "0")  # fmt: skip
-    for employer, post, n, ref, placed in (("徐州新格灌溉设备有限公司", "装配工", 40, 22, 15), ("沛县经济开发区企业联合招聘", "普工", 180, 90, 58),
-                                           ("沛县家政服务中心", "家政服务员", 60, 25, 14), ("沛县养老服务中心", "养老护理员", 40, 13, 9)):  # fmt: skip
+    for employer, post, n, ref, placed in (("徐州新格灌溉设备有限公司", "装配工", 40, 22, 15), ("沛县经济开发区企业联合招聘", "普工", 180, 90, 58),  # noqa: E501
+                                           ("沛县家政服务中心", "家政服务员", 60, 25, 14), ("沛县养老服务中心", "养老护理员", 40, 13, 9)):  # fmt: skip  # noqa: E501
         services.offer_save(
             actor=SYSTEM, campaign=spring, employer=employer, post=post, positions=n, referred=ref, placed=placed
         )

@@ -131,7 +131,7 @@ class ApplyForm(StyledFormMixin, forms.Form):
                     "bank_holder",
                     "bank_account",
                 )
-            },  # fmt: skip
+            },
             "family": family,
             "income": {k: d.get(f"income_{k}") for k in IncomeKind.values},
             "spending": {k: d.get(f"spending_{k}") for k in SpendingKind.values},

@@ -82,7 +82,7 @@ def assess(
     deep = (dibao * conf.decimal("CARE_DEEP_MULTIPLE")).quantize(CENT)
     relative = (dibao * conf.decimal("CARE_RELATIVE_MULTIPLE")).quantize(CENT)
     out.steps.append(
-        f"{year} 年低保标准 {dibao:,.2f} 元/人·月：{labels('deep')}线 {deep:,.2f} 元，{labels('relative')}线 {relative:,.2f} 元。"
+        f"{year} 年低保标准 {dibao:,.2f} 元/人·月：{labels('deep')}线 {deep:,.2f} 元，{labels('relative')}线 {relative:,.2f} 元。"  # noqa: E501
     )
     if out.per_head < deep:
         out.category = "deep"
@@ -100,7 +100,7 @@ def assess(
     if income > 0 and hardship_cost > income * share:
         out.category = "accident"
         out.steps.append(
-            f"本年度致困支出 {hardship_cost:,.2f} 元 > 家庭年收入的 {share:.0%}（{income * share:,.2f} 元）→ {labels('accident')}。"
+            f"本年度致困支出 {hardship_cost:,.2f} 元 > 家庭年收入的 {share:.0%}（{income * share:,.2f} 元）→ {labels('accident')}。"  # noqa: E501
         )
         return out
     out.steps.append(f"人均 {out.per_head:,.2f} 元不低于 {relative:,.2f} 元，且无意外致困情形 → 不符合认定条件。")

@@ -398,7 +398,7 @@ def offer_save(
         raise ValidationError({"positions": ["人数不能为负数。"]})
     if p > r:
         raise ValidationError({"placed": ["上岗人数不能多于推荐人数。"]})
-    values = {"employer": required_text(employer, 120, "employer", "用人单位"), "post": required_text(post, 60, "post", "岗位"),
+    values = {"employer": required_text(employer, 120, "employer", "用人单位"), "post": required_text(post, 60, "post", "岗位"),  # noqa: E501
               "positions": n, "referred": r, "placed": p}  # fmt: skip
     if offer is None:
         offer = JobOffer.objects.create(campaign=campaign, **values)

@@ -37,7 +37,7 @@ def target_set(*, actor: Any, enterprise: OrgNode, year: Any, target: Any, due_o
     y = _count(year, "year", "年度")
     n = _count(target, "target", "目标人数")
     due = date(due_on, "due_on", "完成期限", required=False) or dt.date(y, 12, 31)
-    row, created = PensionTarget.objects.update_or_create(
+    row, _created = PensionTarget.objects.update_or_create(
         year=y, enterprise=enterprise, defaults={"target": n, "due_on": due, "town": town_of(enterprise)}
     )
     audit.record(actor=actor, action="care.pension.target_set", obj=row, changes={"target": n, "year": y})
@@ -74,7 +74,7 @@ def confirm_import(*, actor: Any, rows: list[list[Any]], year: Any) -> dict[str,
     errors: list[str] = []
     plan: list[tuple[PensionTarget, int, dt.date]] = []
     for i, row in enumerate(rows, start=2):
-        cells = [clean_text(c) if c is not None else "" for c in list(row) + ["", "", "", ""]]
+        cells = [clean_text(c) if c is not None else "" for c in [*list(row), "", "", "", ""]]
         name, code, count, day = cells[0], cells[1], cells[2], cells[3]
         if not (name or code or count):
             continue

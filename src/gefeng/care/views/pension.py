@@ -104,7 +104,7 @@ def _sheet_rows(upload: Any) -> list[list[Any]]:
     checked.upload.seek(0)
     try:
         book = load_workbook(checked.upload, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any unreadable workbook is the same refusal
+    except Exception as exc:
         raise ValidationError({"upload": [_g("无法读取该 Excel 文件，请另存为 .xlsx 后重试。")]}) from exc
     sheet = book.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(min_row=2, max_row=5001, values_only=True)]
