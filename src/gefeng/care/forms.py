@@ -55,7 +55,7 @@ class ApplyForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, with_documents: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exclusions"].choices = list(conf.get("CARE_EXCLUSIONS").items())
+        self.fields["exclusions"].choices = list(conf.get("CARE_EXCLUSIONS").items())  # type: ignore[attr-defined]
         for i in range(FAMILY_ROWS):
             p = f"family_{i}"
             self.fields[f"{p}_name"] = forms.CharField(label=_("姓名"), required=False, max_length=50)
@@ -167,7 +167,7 @@ class ReviewForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("按测算结果")), *conf.category_choices()]
+        self.fields["category"].choices = [("", _("按测算结果")), *conf.category_choices()]  # type: ignore[attr-defined]
 
 
 class EndForm(StyledFormMixin, forms.Form):
@@ -189,8 +189,8 @@ class AidForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, rules: Any, funds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].queryset = rules
-        self.fields["fund"].queryset = funds
+        self.fields["rule"].queryset = rules  # type: ignore[attr-defined]
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
 
 
 class RuleForm(StyledFormMixin, forms.Form):
@@ -222,7 +222,7 @@ class BudgetForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, campaigns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 
 class CampaignForm(StyledFormMixin, forms.Form):
@@ -238,7 +238,7 @@ class CampaignForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, rules: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].queryset = rules
+        self.fields["rule"].queryset = rules  # type: ignore[attr-defined]
         self.fields["groups"].widget.attrs["class"] = "form-check-input"
 
 
@@ -262,7 +262,7 @@ class DeliverForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, funds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
 
 
 class OfferForm(StyledFormMixin, forms.Form):
@@ -281,7 +281,7 @@ class TargetForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
+        self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
 
 
 class ImportForm(StyledFormMixin, forms.Form):

@@ -159,9 +159,7 @@ def file_visit(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def do(u: Any, f: HardshipFile) -> Any:
         if not data:
-            raise ValidationError(
-                form.errors.get("visited_on") or form.errors.get("findings") or _g("请填写走访日期、走访人和走访情况。")
-            )
+            raise ValidationError(_g("请填写走访日期、走访人和走访情况。"))
         return services.visit_add(
             actor=u,
             file=f,
