@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
-from gefeng.core import audit, scope
+from gefeng.core import actors, audit, scope
 from gefeng.core.actors import accepts_system
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.rights.models import Campaign, Contract, ContractKind, ContractStatus, Priority, Stage, Target
@@ -106,9 +106,9 @@ def candidates(actor: Any, campaign: Campaign, priority: str) -> Any:
     no collective contract at all, a contract that has expired (and no effective one), or no
     effective wage agreement. The other two kinds (low or frozen pay, SOE annual salaries) need
     facts the register does not hold: they are added one by one."""
+    nodes = OrgNode.objects.all() if actors.is_system(actor) else scope.permitted(actor, OrgNode, MANAGE)
     base = (
-        scope.permitted(actor, OrgNode, MANAGE)
-        .filter(kind=Kind.ENTERPRISE, valid_to__isnull=True)
+        nodes.filter(kind=Kind.ENTERPRISE, valid_to__isnull=True)
         .filter(scope.subtree_q("", campaign.org.path))
         .exclude(Exists(Target.objects.filter(campaign=campaign, enterprise_id=OuterRef("pk"))))
     )
