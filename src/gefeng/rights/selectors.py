@@ -113,18 +113,19 @@ STAGE_COLUMNS = [
 def tally(actor: Any, campaign: Campaign) -> dict[str, Any]:
     """The campaign's tally by town, in the county's form: targets, employees, and how many reached
     each stage (a stage counts the targets at it or beyond), plus the totals."""
-    agg: dict[str, Any] = {"n": Count("id"), "employees": Sum("employees")}
+    agg: dict[str, Any] = {"n": Count("id"), "staff": Sum("employees")}
     for stage, _label in STAGE_COLUMNS:
         agg[f"s{int(stage)}"] = Count("id", filter=Q(stage__gte=stage))
-    agg["signed_employees"] = Sum("employees", filter=Q(stage__gte=Stage.SIGNED))
+    agg["signed_staff"] = Sum("employees", filter=Q(stage__gte=Stage.SIGNED))
     base = scope.visible(actor, Target).filter(campaign=campaign)
     rows = list(base.values("town_id", "town__name").annotate(**agg).order_by("town__name"))
     total = base.aggregate(**agg)
     by_priority = dict(base.values_list("priority").annotate(n=Count("id")).order_by())
     for r in [*rows, total]:
         r["stages"] = [r.get(f"s{int(s)}") or 0 for s, _ in STAGE_COLUMNS]
-        r["employees"] = r.get("employees") or 0
-        r["signed_employees"] = r.get("signed_employees") or 0
+        r["staff"] = r.get("staff") or 0
+        r["signed_staff"] = r.get("signed_staff") or 0
+        r["n"] = r.get("n") or 0
     return {"rows": rows, "total": total, "columns": [label for _, label in STAGE_COLUMNS], "by_priority": by_priority}
 
 
