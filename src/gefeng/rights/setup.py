@@ -104,4 +104,4 @@ def register() -> None:
             ),
             registry.Service("rights.my", "我的维权", "rights:my", "shield-check", "咨询和调解的办理进度", None, 64),
         )
-    demo.register(demo.ModuleDemo(order=45, name="rights", load=rights_demo.load, clear=rights_demo.clear))
+    demo.register(demo.ModuleDemo(order=65, name="rights", load=rights_demo.load, clear=rights_demo.clear))

@@ -156,9 +156,7 @@ def campaign_tally_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     campaign = scope.get_or_404(user, Campaign, pk=pk)
     tally = selectors.tally(user, campaign)
     headers = ["镇街", "要约对象（家）", "职工人数", *[f"{c}（家）" for c in tally["columns"]], "签约覆盖职工"]
-    rows = [
-        [r["town__name"] or "县直", r["n"], r["staff"], *r["stages"], r["signed_staff"]] for r in tally["rows"]
-    ]
+    rows = [[r["town__name"] or "县直", r["n"], r["staff"], *r["stages"], r["signed_staff"]] for r in tally["rows"]]
     t = tally["total"]
     rows.append(["合计", t["n"] or 0, t["staff"], *t["stages"], t["signed_staff"]])
     return exports.download(
