@@ -20,7 +20,11 @@ def team(contract: Any, *, size: int = 3) -> None:
     for side, prefix in (("worker", "职"), ("employer", "企")):
         for i in range(size):
             services.negotiator_add(
-                actor=SYSTEM, contract=contract, side=side, name=f"{prefix}代表{i + 1}", role="chief" if i == 0 else "member"
+                actor=SYSTEM,
+                contract=contract,
+                side=side,
+                name=f"{prefix}代表{i + 1}",
+                role="chief" if i == 0 else "member",
             )
     services.contract_set_recorder(actor=SYSTEM, contract=contract, recorder="记录员甲")
 
@@ -31,7 +35,9 @@ def contract_to(org: Any, step: str, *, offer_on: D = D(2021, 4, 30), kind: str 
     congress 28 May, signed 1 June, filed 8 June, passed 15 June."""
     from gefeng.rights import services
 
-    c = services.contract_offer(actor=SYSTEM, org=org, kind=kind, offer_on=offer_on, title=f"{org.name}工资专项集体合同")
+    c = services.contract_offer(
+        actor=SYSTEM, org=org, kind=kind, offer_on=offer_on, title=f"{org.name}工资专项集体合同"
+    )
     if step == "offered":
         return c
     c = services.contract_reply(actor=SYSTEM, contract=c, reply_on=offer_on + dt.timedelta(days=10), agrees=True)
@@ -40,7 +46,11 @@ def contract_to(org: Any, step: str, *, offer_on: D = D(2021, 4, 30), kind: str 
         return c
     services.talk_add(actor=SYSTEM, contract=c, held_on=offer_on + dt.timedelta(days=20), place="会议室")
     c = services.contract_draft(
-        actor=SYSTEM, contract=c, draft_agreed_on=offer_on + dt.timedelta(days=25), term_months=term, wage_growth_pct="6"
+        actor=SYSTEM,
+        contract=c,
+        draft_agreed_on=offer_on + dt.timedelta(days=25),
+        term_months=term,
+        wage_growth_pct="6",
     )
     c = services.contract_vote(
         actor=SYSTEM, contract=c, congress_on=offer_on + dt.timedelta(days=28), total=60, present=50, votes_for=45
@@ -50,7 +60,9 @@ def contract_to(org: Any, step: str, *, offer_on: D = D(2021, 4, 30), kind: str 
     c = services.contract_sign(actor=SYSTEM, contract=c, signed_on=offer_on + dt.timedelta(days=32))
     if step == "signed":
         return c
-    c = services.contract_file(actor=SYSTEM, contract=c, filed_on=offer_on + dt.timedelta(days=39), receipt="沛人社备2021-1")
+    c = services.contract_file(
+        actor=SYSTEM, contract=c, filed_on=offer_on + dt.timedelta(days=39), receipt="沛人社备2021-1"
+    )
     if step == "filed":
         return c
     return services.contract_review(actor=SYSTEM, contract=c, review_on=offer_on + dt.timedelta(days=46), passed=True)
@@ -94,8 +106,12 @@ def world(tree: Any) -> World:
         end_on=D(2021, 6, 30), target_count=120, ceremony_on=D(2021, 4, 30), witnesses="县总工会、县人社局、县工商联",
     )  # fmt: skip
     target = services.target_add(actor=SYSTEM, campaign=campaign, enterprise=tree.henghui, priority="no_wage")
-    committee = services.committee_create(actor=SYSTEM, org=tree.henghui, level="enterprise", name="恒辉编织劳动争议调解委员会")
-    services.committee_member_add(actor=SYSTEM, committee=committee, name="赵主任", side="worker", union_member=True, chair=True)
+    committee = services.committee_create(
+        actor=SYSTEM, org=tree.henghui, level="enterprise", name="恒辉编织劳动争议调解委员会"
+    )
+    services.committee_member_add(
+        actor=SYSTEM, committee=committee, name="赵主任", side="worker", union_member=True, chair=True
+    )
     services.committee_member_add(actor=SYSTEM, committee=committee, name="钱委员", side="employer")
     today = dt.date.today()
     case = services.case_apply(
@@ -111,9 +127,24 @@ def world(tree: Any) -> World:
         signed_by_parties=True, signed_by_mediator=True, sealed=True,
     )  # fmt: skip
     consult = services.consultation_create(
-        actor=SYSTEM, org=tree.henghui, name="周职工", question="试用期被辞退有补偿吗", topic="dismissal", phone="13800001111"
+        actor=SYSTEM,
+        org=tree.henghui,
+        name="周职工",
+        question="试用期被辞退有补偿吗",
+        topic="dismissal",
+        phone="13800001111",
     )
     warning = services.warning_create(actor=SYSTEM, org=tree.henghui, kind="arrears", reported_on=today, workers=40)
     return World(
-        offered, filed, effective, campaign, target, committee, case, agreed, consult, warning, offered.negotiators.first()
+        offered,
+        filed,
+        effective,
+        campaign,
+        target,
+        committee,
+        case,
+        agreed,
+        consult,
+        warning,
+        offered.negotiators.first(),
     )

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def committee(tree):
     c = services.committee_create(actor=SYSTEM, org=tree.xinge, level="enterprise", name="新格灌溉劳动争议调解委员会")
-    services.committee_member_add(actor=SYSTEM, committee=c, name="刘主任", side="worker", union_member=True, chair=True)
+    services.committee_member_add(
+        actor=SYSTEM, committee=c, name="刘主任", side="worker", union_member=True, chair=True
+    )
     services.committee_member_add(actor=SYSTEM, committee=c, name="厂方代表", side="employer")
     c.refresh_from_db()
     assert c.problems == []
@@ -76,7 +78,9 @@ def test_application_to_agreement(tree, committee):
     import io
 
     body = "\n".join(p.text for p in Document(io.BytesIO(doc)).paragraphs)
-    assert "调解协议书" in body and "3月20日前支付工资8000元" in body and "（印章）" in body and "调解员（签名）" in body
+    assert (
+        "调解协议书" in body and "3月20日前支付工资8000元" in body and "（印章）" in body and "调解员（签名）" in body
+    )
 
 
 def test_failure_to_arbitration_with_clocks(tree, committee, settings):
@@ -85,7 +89,9 @@ def test_failure_to_arbitration_with_clocks(tree, committee, settings):
     with pytest.raises(ValidationError, match="调解期限 2021-03-16 未满"):
         services.case_refer(actor=SYSTEM, case=case, referred_on=D(2021, 3, 10))
     # 15 days without agreement: the worker may go to arbitration directly (§14).
-    case = services.case_refer(actor=SYSTEM, case=case, referred_on=D(2021, 3, 17), arb_case_no="沛劳人仲案字〔2021〕8号")
+    case = services.case_refer(
+        actor=SYSTEM, case=case, referred_on=D(2021, 3, 17), arb_case_no="沛劳人仲案字〔2021〕8号"
+    )
     assert case.status == CaseStatus.ARBITRATION and case.acceptance_due == D(2021, 3, 22)  # §29
     case = services.case_accept(actor=SYSTEM, case=case, accepted_on=D(2021, 3, 20))
     assert case.award_due == D(2021, 5, 4)  # §43: 45 days
@@ -130,7 +136,9 @@ def test_limitation_interruption_and_suspension(tree, committee):
 
 def test_wage_arrears_during_employment_have_no_limit():
     assert clocks.limitation_until(D(2018, 1, 1), wage_arrears=True) is None
-    assert clocks.limitation_until(D(2018, 1, 1), wage_arrears=True, employment_ended_on=D(2021, 2, 28)) == D(2022, 2, 27)
+    assert clocks.limitation_until(D(2018, 1, 1), wage_arrears=True, employment_ended_on=D(2021, 2, 28)) == D(
+        2022, 2, 27
+    )
 
 
 def test_group_case_needs_representatives(tree, committee):

@@ -42,7 +42,10 @@ MATRIX = {
     "rights:contract-create": Case(ok=MANAGERS, methods=GET_POST),
     "rights:contract-detail": Case(ok=SEE_OUTSIDER, kwargs=_pk("effective")),
     "rights:contract-step": Case(
-        ok=ACT_OUTSIDER, kwargs=_step("offered", "reply"), methods=POST, success=REDIRECT,
+        ok=ACT_OUTSIDER,
+        kwargs=_step("offered", "reply"),
+        methods=POST,
+        success=REDIRECT,
         data=lambda t, p: {"reply_on": "2021-05-10", "agrees": "1"},
     ),  # fmt: skip
     "rights:negotiator-leave": Case(
@@ -58,7 +61,11 @@ MATRIX = {
     "rights:campaign-tally-export": Case(ok=COUNTY_VIEW, kwargs=_pk("campaign")),
     "rights:campaign-target-export": Case(ok=COUNTY_VIEW, kwargs=_pk("campaign")),
     "rights:target-offer": Case(
-        ok=ACT_OUTSIDER, kwargs=_pk("target"), methods=POST, success=REDIRECT, data=lambda t, p: {"offer_on": "2020-01-01"}
+        ok=ACT_OUTSIDER,
+        kwargs=_pk("target"),
+        methods=POST,
+        success=REDIRECT,
+        data=lambda t, p: {"offer_on": "2020-01-01"},
     ),
     "rights:coverage": Case(ok=VIEWERS),
     "rights:coverage-export": Case(ok=VIEWERS),
@@ -69,7 +76,10 @@ MATRIX = {
     "rights:case-reveal": Case(ok=COUNTY, kwargs=_pk("case"), methods=POST, success=REDIRECT),
     "rights:case-agreement": Case(ok=ACT_OUTSIDER, kwargs=_pk("agreed")),
     "rights:case-step": Case(
-        ok=ACT_OUTSIDER, kwargs=_step("case", "session"), methods=POST, success=REDIRECT,
+        ok=ACT_OUTSIDER,
+        kwargs=_step("case", "session"),
+        methods=POST,
+        success=REDIRECT,
         data=lambda t, p: {"held_on": "", "notes": "走访"},
     ),  # fmt: skip
     "rights:committee-list": Case(ok=HANDLERS),
