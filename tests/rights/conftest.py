@@ -11,6 +11,7 @@ from typing import Any
 from gefeng.core.actors import SYSTEM
 
 D = dt.date
+SPRING = D(2021, 4, 30)
 
 
 def team(contract: Any, *, size: int = 3) -> None:
@@ -29,7 +30,7 @@ def team(contract: Any, *, size: int = 3) -> None:
     services.contract_set_recorder(actor=SYSTEM, contract=contract, recorder="记录员甲")
 
 
-def contract_to(org: Any, step: str, *, offer_on: D = D(2021, 4, 30), kind: str = "wage", term: int = 36) -> Any:
+def contract_to(org: Any, step: str, *, offer_on: D = SPRING, kind: str = "wage", term: int = 36) -> Any:
     """A contract of `org` taken from 要约 to `step` (offered, negotiating, approved, signed, filed,
     effective), with real dates: offer 30 April 2021, reply 10 May, talks 20 May, draft 25 May,
     congress 28 May, signed 1 June, filed 8 June, passed 15 June."""
@@ -92,19 +93,33 @@ def world(tree: Any) -> World:
         cases = {c.status: c for c in Case.objects.filter(org=tree.henghui)}
         campaign = Campaign.objects.get(org=tree.county)
         return World(
-            contracts["offered"], contracts["filed"], contracts["effective"], campaign, campaign.targets.first(),
-            cases["mediating"].committee, cases["mediating"], cases["agreed"],
-            Consultation.objects.filter(org=tree.henghui).first(), EarlyWarning.objects.filter(org=tree.henghui).first(),
+            contracts["offered"],
+            contracts["filed"],
+            contracts["effective"],
+            campaign,
+            campaign.targets.first(),
+            cases["mediating"].committee,
+            cases["mediating"],
+            cases["agreed"],
+            Consultation.objects.filter(org=tree.henghui).first(),
+            EarlyWarning.objects.filter(org=tree.henghui).first(),
             contracts["offered"].negotiators.first(),
-        )  # fmt: skip
+        )
     offered = contract_to(tree.henghui, "offered", offer_on=dt.date.today() - dt.timedelta(days=3))
     services.negotiator_add(actor=SYSTEM, contract=offered, side="worker", name="王工会", role="chief")
     filed = contract_to(tree.henghui, "filed", kind="general")
     effective = contract_to(tree.henghui, "effective", kind="women")
     campaign = services.campaign_create(
-        actor=SYSTEM, org=tree.county, year=2021, name="2021年春季集体协商要约行动", start_on=D(2021, 3, 1),
-        end_on=D(2021, 6, 30), target_count=120, ceremony_on=D(2021, 4, 30), witnesses="县总工会、县人社局、县工商联",
-    )  # fmt: skip
+        actor=SYSTEM,
+        org=tree.county,
+        year=2021,
+        name="2021年春季集体协商要约行动",
+        start_on=D(2021, 3, 1),
+        end_on=D(2021, 6, 30),
+        target_count=120,
+        ceremony_on=D(2021, 4, 30),
+        witnesses="县总工会、县人社局、县工商联",
+    )
     target = services.target_add(actor=SYSTEM, campaign=campaign, enterprise=tree.henghui, priority="no_wage")
     committee = services.committee_create(
         actor=SYSTEM, org=tree.henghui, level="enterprise", name="恒辉编织劳动争议调解委员会"
@@ -115,17 +130,34 @@ def world(tree: Any) -> World:
     services.committee_member_add(actor=SYSTEM, committee=committee, name="钱委员", side="employer")
     today = dt.date.today()
     case = services.case_apply(
-        actor=SYSTEM, org=tree.henghui, applicant_name="孙职工", applicant_phone="13912345678", applied_on=today,
-        facts="拖欠3个月工资", claims=[("wages", "9000")], committee=committee,
-    )  # fmt: skip
+        actor=SYSTEM,
+        org=tree.henghui,
+        applicant_name="孙职工",
+        applicant_phone="13912345678",
+        applied_on=today,
+        facts="拖欠3个月工资",
+        claims=[("wages", "9000")],
+        committee=committee,
+    )
     agreed = services.case_apply(
-        actor=SYSTEM, org=tree.henghui, applicant_name="李职工", applied_on=today, facts="加班费", committee=committee,
+        actor=SYSTEM,
+        org=tree.henghui,
+        applicant_name="李职工",
+        applied_on=today,
+        facts="加班费",
+        committee=committee,
         claims=[("overtime", "1200")],
-    )  # fmt: skip
+    )
     agreed = services.case_agree(
-        actor=SYSTEM, case=agreed, closed_on=today, agreement_text="单位于10日内支付加班费1200元", amount="1200",
-        signed_by_parties=True, signed_by_mediator=True, sealed=True,
-    )  # fmt: skip
+        actor=SYSTEM,
+        case=agreed,
+        closed_on=today,
+        agreement_text="单位于10日内支付加班费1200元",
+        amount="1200",
+        signed_by_parties=True,
+        signed_by_mediator=True,
+        sealed=True,
+    )
     consult = services.consultation_create(
         actor=SYSTEM,
         org=tree.henghui,

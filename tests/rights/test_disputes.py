@@ -32,9 +32,15 @@ def committee(tree):
 
 def _apply(tree, committee=None, **kw):
     data = {
-        "actor": SYSTEM, "org": tree.xinge, "applicant_name": "孙大伟", "applied_on": D(2021, 3, 1),
-        "facts": "拖欠两个月工资", "claims": [("wages", "8000")], "knew_on": D(2021, 2, 1), "committee": committee,
-    }  # fmt: skip
+        "actor": SYSTEM,
+        "org": tree.xinge,
+        "applicant_name": "孙大伟",
+        "applied_on": D(2021, 3, 1),
+        "facts": "拖欠两个月工资",
+        "claims": [("wages", "8000")],
+        "knew_on": D(2021, 2, 1),
+        "committee": committee,
+    }
     data.update(kw)
     return services.case_apply(**data)
 
@@ -66,16 +72,23 @@ def test_application_to_agreement(tree, committee):
     case.refresh_from_db()
     assert case.status == CaseStatus.MEDIATING
     case = services.case_agree(
-        actor=SYSTEM, case=case, closed_on=D(2021, 3, 10), agreement_text="3月20日前支付工资8000元", amount="8000",
-        signed_by_parties=True, signed_by_mediator=True, sealed=True,
-    )  # fmt: skip
+        actor=SYSTEM,
+        case=case,
+        closed_on=D(2021, 3, 10),
+        agreement_text="3月20日前支付工资8000元",
+        amount="8000",
+        signed_by_parties=True,
+        signed_by_mediator=True,
+        sealed=True,
+    )
     assert case.status == CaseStatus.AGREED and case.recovered == Decimal("8000")
     mediation = services.case_clocks(case)[0]
     assert mediation.state(D(2021, 4, 1)) == "done" and mediation.article == clocks.MEDIATION.article
     doc = documents.agreement_docx(case)
     assert doc[:2] == b"PK"
-    from docx import Document
     import io
+
+    from docx import Document
 
     body = "\n".join(p.text for p in Document(io.BytesIO(doc)).paragraphs)
     assert (

@@ -51,14 +51,24 @@ def test_campaign_and_dispute_figures(tree):
     services.committee_member_add(actor=SYSTEM, committee=committee, name="甲", side="neutral", chair=True)
     for i, agree in enumerate((True, True, False)):
         case = services.case_apply(
-            actor=SYSTEM, org=tree.xinge, applicant_name=f"职工{i}", applied_on=D(2021, 3, 1), committee=committee,
+            actor=SYSTEM,
+            org=tree.xinge,
+            applicant_name=f"职工{i}",
+            applied_on=D(2021, 3, 1),
+            committee=committee,
             claims=[("wages", 1000)],
-        )  # fmt: skip
+        )
         if agree:
             services.case_agree(
-                actor=SYSTEM, case=case, closed_on=D(2021, 3, 8), agreement_text="付款", amount=1000,
-                signed_by_parties=True, signed_by_mediator=True, sealed=True,
-            )  # fmt: skip
+                actor=SYSTEM,
+                case=case,
+                closed_on=D(2021, 3, 8),
+                agreement_text="付款",
+                amount=1000,
+                signed_by_parties=True,
+                signed_by_mediator=True,
+                sealed=True,
+            )
         else:
             services.case_fail(actor=SYSTEM, case=case, closed_on=D(2021, 3, 9), reason="拒绝")
             services.case_refer(actor=SYSTEM, case=case, referred_on=D(2021, 3, 10))
@@ -74,10 +84,15 @@ def test_workbench_items_for_those_who_act(tree, personas):
     contract_to(tree.henghui, "offered", offer_on=today - dt.timedelta(days=2))
     assert _count("rights.filing", personas["chair"]) == 1
     assert _count("rights.filing", personas["outsider"]) == 0
-    assert _count("rights.reply", personas["outsider"]) == 1 and _count("rights.reply_overdue", personas["outsider"]) == 0
+    assert (
+        _count("rights.reply", personas["outsider"]) == 1 and _count("rights.reply_overdue", personas["outsider"]) == 0
+    )
     assert _count("rights.filing", personas["county"]) == 1
     assert _count("rights.filing", personas["worker"]) is None and _count("rights.filing", personas["auditor"]) is None
     services.consultation_create(actor=SYSTEM, org=tree.xinge, name="甲", question="问题")
-    assert _count("rights.consult_open", personas["town"]) == 1 and _count("rights.consult_open", personas["chair"]) is None
+    assert (
+        _count("rights.consult_open", personas["town"]) == 1
+        and _count("rights.consult_open", personas["chair"]) is None
+    )
     dues = workbench.deadlines_for(personas["outsider"], today=today)
     assert any("第三十二条" in d.what for d in dues)

@@ -112,9 +112,16 @@ def test_dispute_to_agreement_docx(tree, personas, login_as):
     today = dt.date.today().isoformat()
     r = client.post(
         reverse("rights:case-create"),
-        {"unit": "新格灌溉", "applicant_name": "孙大伟", "applied_on": today, "claim_kind": "wages", "claim_amount": "5000",
-         "worker_count": "1", "facts": "拖欠工资"},
-    )  # fmt: skip
+        {
+            "unit": "新格灌溉",
+            "applicant_name": "孙大伟",
+            "applied_on": today,
+            "claim_kind": "wages",
+            "claim_amount": "5000",
+            "worker_count": "1",
+            "facts": "拖欠工资",
+        },
+    )
     case = Case.objects.get(org=tree.xinge)
     assert r.status_code == 302 and case.status == CaseStatus.APPLIED
     client.post(reverse("rights:case-assign", args=[case.pk]), {"committee": committee.pk})
@@ -126,9 +133,15 @@ def test_dispute_to_agreement_docx(tree, personas, login_as):
     assert "印章" in " ".join(_messages(r))
     client.post(
         reverse("rights:case-step", args=[case.pk, "agree"]),
-        {"closed_on": today, "agreement_text": "10日内支付5000元", "amount": "5000", "signed_by_parties": "1",
-         "signed_by_mediator": "1", "sealed": "1"},
-    )  # fmt: skip
+        {
+            "closed_on": today,
+            "agreement_text": "10日内支付5000元",
+            "amount": "5000",
+            "signed_by_parties": "1",
+            "signed_by_mediator": "1",
+            "sealed": "1",
+        },
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.AGREED
     r = client.get(reverse("rights:case-agreement", args=[case.pk]))
@@ -205,9 +218,15 @@ def test_bad_contract_input(tree, login_as, data, message):
 def test_group_case_refused_without_representatives(tree, login_as):
     r = login_as("county").post(
         reverse("rights:case-create"),
-        {"unit": "新格灌溉", "applicant_name": "甲", "applied_on": "2021-03-01", "claim_kind": "wages", "worker_count": "15",
-         "facts": "集体欠薪"},
-    )  # fmt: skip
+        {
+            "unit": "新格灌溉",
+            "applicant_name": "甲",
+            "applied_on": "2021-03-01",
+            "claim_kind": "wages",
+            "worker_count": "15",
+            "facts": "集体欠薪",
+        },
+    )
     assert r.status_code == 200 and "第七条" in _body(r) and not Case.objects.exists()
 
 

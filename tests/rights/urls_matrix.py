@@ -47,7 +47,7 @@ MATRIX = {
         methods=POST,
         success=REDIRECT,
         data=lambda t, p: {"reply_on": "2021-05-10", "agrees": "1"},
-    ),  # fmt: skip
+    ),
     "rights:negotiator-leave": Case(
         ok=ACT_OUTSIDER, kwargs=_pk("negotiator"), methods=POST, success=REDIRECT, data=lambda t, p: {"left_on": ""}
     ),
@@ -81,7 +81,7 @@ MATRIX = {
         methods=POST,
         success=REDIRECT,
         data=lambda t, p: {"held_on": "", "notes": "走访"},
-    ),  # fmt: skip
+    ),
     "rights:committee-list": Case(ok=HANDLERS),
     "rights:committee-create": Case(ok=HANDLERS, methods=GET_POST),
     "rights:committee-detail": Case(ok=ACT_OUTSIDER, kwargs=_pk("committee")),

@@ -73,38 +73,61 @@ def _team(rng: random.Random, contract: Contract, size: int = 3) -> None:
 
 
 def _through(
-    rng: random.Random, contract: Contract, *, reply: int, talk: int, sign: int, file: int, passed: int | None,
-    term: int = 36, total: int = 0, growth: str = "",
-) -> Contract:  # fmt: skip
+    rng: random.Random,
+    contract: Contract,
+    *,
+    reply: int,
+    talk: int,
+    sign: int,
+    file: int,
+    passed: int | None,
+    term: int = 36,
+    total: int = 0,
+    growth: str = "",
+) -> Contract:
     """Take a 要约 through the steps, each `n` days after the 要约 (None: stop before)."""
     day0 = contract.offer_on
     c = services.contract_reply(actor=SYSTEM, contract=contract, reply_on=day0 + dt.timedelta(days=reply))
     _team(rng, c)
     held = day0 + dt.timedelta(days=talk)
     services.talk_add(
-        actor=SYSTEM, contract=c, held_on=held, place="企业会议室", minutes="双方就工资增长幅度、最低工资等进行协商",
+        actor=SYSTEM,
+        contract=c,
+        held_on=held,
+        place="企业会议室",
+        minutes="双方就工资增长幅度、最低工资等进行协商",
         data_provided_on=held - dt.timedelta(days=6) if c.kind == "wage" else None,
-    )  # fmt: skip
+    )
     c = services.contract_draft(
-        actor=SYSTEM, contract=c, draft_agreed_on=held + dt.timedelta(days=3), term_months=term,
-        wage_growth_pct=growth or f"{rng.choice([5, 6, 6, 7, 8])}", min_wage=str(rng.choice([2100, 2200, 2300, 2400])),
+        actor=SYSTEM,
+        contract=c,
+        draft_agreed_on=held + dt.timedelta(days=3),
+        term_months=term,
+        wage_growth_pct=growth or f"{rng.choice([5, 6, 6, 7, 8])}",
+        min_wage=str(rng.choice([2100, 2200, 2300, 2400])),
         weekly_hours=40,
-    )  # fmt: skip
+    )
     reps = total or max(30, min(120, (c.employees or 60) // 3))
     present = reps - rng.randint(0, reps // 5)
     c = services.contract_vote(
-        actor=SYSTEM, contract=c, congress_on=held + dt.timedelta(days=5), total=reps, present=present,
-        votes_for=present - rng.randint(0, present // 10), ref="职工代表大会",
-    )  # fmt: skip
+        actor=SYSTEM,
+        contract=c,
+        congress_on=held + dt.timedelta(days=5),
+        total=reps,
+        present=present,
+        votes_for=present - rng.randint(0, present // 10),
+        ref="职工代表大会",
+    )
     signed = day0 + dt.timedelta(days=sign)
     c = services.contract_sign(actor=SYSTEM, contract=c, signed_on=signed, start_on=signed, witnesses=WITNESSES)
     c = services.contract_file(
         actor=SYSTEM, contract=c, filed_on=signed + dt.timedelta(days=file), receipt=f"沛人社集备{signed:%Y}-{c.pk:04d}"
     )
-    if passed is not None:
+    if passed is not None and c.filed_on is not None:
         c = services.contract_review(
             actor=SYSTEM, contract=c, review_on=c.filed_on + dt.timedelta(days=passed), passed=True
         )
+        assert c.effective_on is not None
         c = services.contract_publish(actor=SYSTEM, contract=c, published_on=c.effective_on + dt.timedelta(days=3))
     return c
 
@@ -115,11 +138,19 @@ def _enterprises() -> list[OrgNode]:
 
 def _campaign(rng: random.Random, county: OrgNode, pool: list[OrgNode]) -> tuple[Campaign, list[Contract]]:
     campaign = services.campaign_create(
-        actor=SYSTEM, org=county, year=CAMPAIGN_YEAR, name="2021年春季集体协商集中要约行动",
-        start_on=D(2021, 3, 1), end_on=D(2021, 6, 30), target_count=SIGNED_2021, ceremony_on=CEREMONY,
-        ceremony_place="沛县", witnesses=WITNESSES, is_demo=True,
+        actor=SYSTEM,
+        org=county,
+        year=CAMPAIGN_YEAR,
+        name="2021年春季集体协商集中要约行动",
+        start_on=D(2021, 3, 1),
+        end_on=D(2021, 6, 30),
+        target_count=SIGNED_2021,
+        ceremony_on=CEREMONY,
+        ceremony_place="沛县",
+        witnesses=WITNESSES,
+        is_demo=True,
         note="徐州市2021集体协商春季集中要约行动暨协商健全薪酬机制推进会在沛县召开，重点推进工资集体协商和产业工人薪酬激励机制。",
-    )  # fmt: skip
+    )
     picked = pool[:150]
     targets = [
         services.target_add(actor=SYSTEM, campaign=campaign, enterprise=ent, priority=PRIORITIES[i])
@@ -128,9 +159,13 @@ def _campaign(rng: random.Random, county: OrgNode, pool: list[OrgNode]) -> tuple
     signed: list[Contract] = []
     for i, target in enumerate(targets[:140]):
         c = services.target_offer(
-            actor=SYSTEM, target=target, offer_on=CEREMONY, kind="wage", is_demo=True,
+            actor=SYSTEM,
+            target=target,
+            offer_on=CEREMONY,
+            kind="wage",
+            is_demo=True,
             offer_text="在春季集中要约仪式上，工会向企业发出工资集体协商要约书。",
-        )  # fmt: skip
+        )
         if i >= 138:  # two refusals, with their reasons
             services.contract_reply(
                 actor=SYSTEM,
@@ -146,10 +181,15 @@ def _campaign(rng: random.Random, county: OrgNode, pool: list[OrgNode]) -> tuple
             talk = rng.randint(25, 35)
             signed.append(
                 _through(
-                    rng, c, reply=24 if late else rng.randint(5, 18), talk=talk,
-                    sign=talk + rng.randint(10, 16), file=12 if i in (3, 57) else rng.randint(2, 9), passed=passed,
+                    rng,
+                    c,
+                    reply=24 if late else rng.randint(5, 18),
+                    talk=talk,
+                    sign=talk + rng.randint(10, 16),
+                    file=12 if i in (3, 57) else rng.randint(2, 9),
+                    passed=passed,
                 )
-            )  # fmt: skip
+            )
         else:  # talks started, not yet agreed
             services.contract_reply(actor=SYSTEM, contract=c, reply_on=CEREMONY + dt.timedelta(days=rng.randint(5, 18)))
             _team(rng, c)
@@ -213,9 +253,16 @@ def _current(rng: random.Random, county: OrgNode, pool: list[OrgNode], today: dt
         members = list(OrgNode.objects.filter(kind=Kind.ENTERPRISE, path__startswith=town.path).order_by("path")[:6])
         if members:
             c = services.contract_offer(
-                actor=SYSTEM, org=town, coverage="regional", kind="wage", sector="餐饮业", enterprises=members,
-                title=f"{town.name}餐饮行业区域性工资集体合同", offer_on=D(2025, 1, 6), is_demo=True,
-            )  # fmt: skip
+                actor=SYSTEM,
+                org=town,
+                coverage="regional",
+                kind="wage",
+                sector="餐饮业",
+                enterprises=members,
+                title=f"{town.name}餐饮行业区域性工资集体合同",
+                offer_on=D(2025, 1, 6),
+                is_demo=True,
+            )
             _through(rng, c, reply=9, talk=20, sign=35, file=3, passed=10, term=24, total=45)
     return out
 
@@ -259,11 +306,19 @@ def _cases(rng: random.Random, committees: dict[str, Committee], pool: list[OrgN
     made = 0
     pool = [e for e in pool if _committee_for(committees, e) is not None] or pool
     plan = [
-        ("agreed", 80, "wages", 6800), ("agreed", 60, "overtime", 3200), ("agreed", 45, "compensation", 15000),
-        ("agreed", 30, "wages", 4600), ("failed", 50, "compensation", 26000), ("awarded", 110, "wages", 18500),
-        ("arbitration", 35, "injury", 42000), ("mediating", 6, "wages", 5200), ("mediating", 20, "insurance", 3000),
-        ("applied", 2, "overtime", 2400), ("withdrawn", 40, "other", 0), ("group", 10, "wages", 96000),
-    ]  # fmt: skip
+        ("agreed", 80, "wages", 6800),
+        ("agreed", 60, "overtime", 3200),
+        ("agreed", 45, "compensation", 15000),
+        ("agreed", 30, "wages", 4600),
+        ("failed", 50, "compensation", 26000),
+        ("awarded", 110, "wages", 18500),
+        ("arbitration", 35, "injury", 42000),
+        ("mediating", 6, "wages", 5200),
+        ("mediating", 20, "insurance", 3000),
+        ("applied", 2, "overtime", 2400),
+        ("withdrawn", 40, "other", 0),
+        ("group", 10, "wages", 96000),
+    ]
     for i, (state, ago, kind, amount) in enumerate(plan):
         ent = pool[i * 7 % len(pool)]
         committee = _committee_for(committees, ent) if state != "applied" else None
@@ -271,12 +326,19 @@ def _cases(rng: random.Random, committees: dict[str, Committee], pool: list[OrgN
         group = state == "group"
         reps = "、".join(people.contact_name(rng) for _ in range(3)) if group else ""
         case = services.case_apply(
-            actor=SYSTEM, org=ent, applicant_name=people.contact_name(rng), applicant_phone=people.contact_mobile(rng),
-            applied_on=applied, facts="单位拖欠工资，多次催要未果" if kind == "wages" else "请求依法支付相关待遇",
-            claims=[(kind, amount)], knew_on=applied - dt.timedelta(days=rng.randint(10, 90)), committee=committee,
-            worker_count=12 if group else 1, representatives=reps,
+            actor=SYSTEM,
+            org=ent,
+            applicant_name=people.contact_name(rng),
+            applicant_phone=people.contact_mobile(rng),
+            applied_on=applied,
+            facts="单位拖欠工资，多次催要未果" if kind == "wages" else "请求依法支付相关待遇",
+            claims=[(kind, amount)],
+            knew_on=applied - dt.timedelta(days=rng.randint(10, 90)),
+            committee=committee,
+            worker_count=12 if group else 1,
+            representatives=reps,
             is_demo=True,
-        )  # fmt: skip
+        )
         made += 1
         if state in ("mediating", "applied", "group"):
             if state != "applied":
@@ -296,10 +358,16 @@ def _cases(rng: random.Random, committees: dict[str, Committee], pool: list[OrgN
         )
         if state == "agreed":
             services.case_agree(
-                actor=SYSTEM, case=case, closed_on=applied + dt.timedelta(days=9), amount=amount, recovered=amount,
+                actor=SYSTEM,
+                case=case,
+                closed_on=applied + dt.timedelta(days=9),
+                amount=amount,
+                recovered=amount,
                 agreement_text=f"用人单位于协议签订之日起10日内一次性支付{amount}元，双方劳动争议就此了结。",
-                signed_by_parties=True, signed_by_mediator=True, sealed=True,
-            )  # fmt: skip
+                signed_by_parties=True,
+                signed_by_mediator=True,
+                sealed=True,
+            )
             continue
         services.case_fail(
             actor=SYSTEM, case=case, closed_on=applied + dt.timedelta(days=12), reason="用人单位不同意调解方案"
@@ -307,15 +375,21 @@ def _cases(rng: random.Random, committees: dict[str, Committee], pool: list[OrgN
         if state == "failed":
             continue
         case = services.case_refer(
-            actor=SYSTEM, case=Case.objects.get(pk=case.pk), referred_on=applied + dt.timedelta(days=14),
+            actor=SYSTEM,
+            case=Case.objects.get(pk=case.pk),
+            referred_on=applied + dt.timedelta(days=14),
             arb_case_no=f"沛劳人仲案字〔{applied:%Y}〕{30 + i}号",
-        )  # fmt: skip
+        )
         case = services.case_accept(actor=SYSTEM, case=case, accepted_on=applied + dt.timedelta(days=17))
         if state == "awarded":
             services.case_award(
-                actor=SYSTEM, case=case, award_on=applied + dt.timedelta(days=55), amount=amount, recovered=amount,
+                actor=SYSTEM,
+                case=case,
+                award_on=applied + dt.timedelta(days=55),
+                amount=amount,
+                recovered=amount,
                 note="裁决用人单位支付拖欠工资",
-            )  # fmt: skip
+            )
     return made
 
 
@@ -339,9 +413,15 @@ def _help(rng: random.Random, pool: list[OrgNode], today: dt.date) -> int:
     ]
     for i, (topic, question, answer, aid) in enumerate(rows):
         item = services.consultation_create(
-            actor=SYSTEM, org=pool[i * 11 % len(pool)], name=people.contact_name(rng), phone=people.contact_mobile(rng),
-            topic=topic, question=question, asked_on=today - dt.timedelta(days=10 - i * 2), is_demo=True,
-        )  # fmt: skip
+            actor=SYSTEM,
+            org=pool[i * 11 % len(pool)],
+            name=people.contact_name(rng),
+            phone=people.contact_mobile(rng),
+            topic=topic,
+            question=question,
+            asked_on=today - dt.timedelta(days=10 - i * 2),
+            is_demo=True,
+        )
         if answer:
             services.consultation_answer(actor=SYSTEM, item=item, answer=answer, answered_on=item.asked_on)
         elif aid:
@@ -359,9 +439,15 @@ def _help(rng: random.Random, pool: list[OrgNode], today: dt.date) -> int:
     ]
     for i, (kind, workers, amount, text, handling) in enumerate(warnings):
         w = services.warning_create(
-            actor=SYSTEM, org=pool[40 + i * 5], kind=kind, reported_on=today - dt.timedelta(days=30 - i * 9),
-            workers=workers, amount=amount, description=text, is_demo=True,
-        )  # fmt: skip
+            actor=SYSTEM,
+            org=pool[40 + i * 5],
+            kind=kind,
+            reported_on=today - dt.timedelta(days=30 - i * 9),
+            workers=workers,
+            amount=amount,
+            description=text,
+            is_demo=True,
+        )
         if handling:
             services.warning_handle(
                 actor=SYSTEM, warning=w, handling=handling, handled_on=w.reported_on + dt.timedelta(days=6)
@@ -429,9 +515,20 @@ def clear() -> None:
     through = Contract.enterprises.through
     with connection.cursor() as cur:
         for model in (
-            LimitationEvent, Session, Claim, Case, CommitteeMember, Committee, Consultation, EarlyWarning, Target,
-            Campaign, Talk, Negotiator, through,
-        ):  # fmt: skip
+            LimitationEvent,
+            Session,
+            Claim,
+            Case,
+            CommitteeMember,
+            Committee,
+            Consultation,
+            EarlyWarning,
+            Target,
+            Campaign,
+            Talk,
+            Negotiator,
+            through,
+        ):
             cur.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
         cur.execute(f"UPDATE {connection.ops.quote_name(Contract._meta.db_table)} SET previous_id = NULL")  # noqa: S608
         cur.execute(f"DELETE FROM {connection.ops.quote_name(Contract._meta.db_table)}")  # noqa: S608

@@ -14,7 +14,7 @@ def _bound(user: Any) -> bool:
     return selectors.own_member(user) is not None
 
 
-AUDIT_ACTIONS = {
+AUDIT_ACTIONS: dict[str, Any] = {
     "rights.contract.offered": "登记集体协商要约",
     "rights.contract.replied": "登记要约书面回应",
     "rights.contract.recorder": "指定协商记录员",

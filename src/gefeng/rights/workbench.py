@@ -124,12 +124,10 @@ def upcoming(user: Any, today: dt.date, limit: int) -> list[workbench.Due]:
             ),
             ("award_due", Q(status=CaseStatus.ARBITRATION), f"仲裁裁决（{clocks.AWARD.article}）"),
         ):
-            rows = cases.filter(q).filter(**{f"{field}__gte": today}).order_by(field)[:limit]
-            for case in rows.only("pk", "number", field):
+            case_rows = cases.filter(q).filter(**{f"{field}__gte": today}).order_by(field)[:limit]
+            for row in case_rows.only("pk", "number", field):
                 out.append(
-                    workbench.Due(
-                        getattr(case, field), case.number, reverse("rights:case-detail", args=[case.pk]), what
-                    )
+                    workbench.Due(getattr(row, field), str(row), reverse("rights:case-detail", args=[row.pk]), what)
                 )
     return out
 

@@ -52,7 +52,7 @@ class ContractStatus(models.TextChoices):
 
 
 # Statuses in the order a contract moves through them (for progress and campaign stages).
-STATUS_RANK = {
+STATUS_RANK: dict[str, int] = {
     ContractStatus.OFFERED: 1,
     ContractStatus.REFUSED: 1,
     ContractStatus.NEGOTIATING: 3,
@@ -198,6 +198,7 @@ class Contract(models.Model):
                 )
             )
         for n in self.negotiators.filter(left_on__isnull=False, filled_on__isnull=True):
+            assert n.left_on is not None
             out.append(
                 c.Clock(f"补充协商代表（{n.name}）", c.VACANCY.article, n.left_on, n.left_on + dt.timedelta(days=15))
             )

@@ -52,6 +52,7 @@ def campaign_create(
         c.add("ceremony_on", "要约仪式应在行动期间内举行。")
     goal = c.integer(target_count, "target_count", "签约目标", maximum=100000) or 0
     c.done()
+    assert year_i is not None and start is not None and end is not None
     campaign = Campaign.objects.create(
         org=org,
         year=year_i,

@@ -30,7 +30,7 @@ from gefeng.rights.models import (
 from gefeng.rights.services.common import MANAGE, Clean, require, today
 
 # Contract status → the campaign target's stage.
-STAGE_OF = {
+STAGE_OF: dict[str, Stage] = {
     ContractStatus.OFFERED: Stage.SENT,
     ContractStatus.REFUSED: Stage.REPLIED,
     ContractStatus.NEGOTIATING: Stage.REPLIED,
@@ -346,6 +346,7 @@ def contract_draft(
         c.add("wage_growth_pct", "工资增长幅度应在 0–100% 之间。")
     hours = c.integer(weekly_hours, "weekly_hours", "每周工作时间", minimum=1, maximum=44)
     c.done()
+    assert months is not None
     contract.draft_agreed_on, contract.term_months = day, months
     contract.draft_text, contract.terms_note = c.long_text(draft_text), c.long_text(terms_note, limit=4000)
     contract.wage_growth_pct, contract.min_wage, contract.weekly_hours = (

@@ -262,6 +262,7 @@ def session_add(*, actor: Any, case: Case, held_on: Any, mediator: Any = "", not
     if day and day < case.applied_on:
         c.add("held_on", "调解日期不能早于申请日期。")
     c.done()
+    assert day is not None
     session = Session.objects.create(
         case=case, held_on=day, mediator=c.text(mediator, "mediator", "调解员", limit=50), notes=c.long_text(notes)
     )
@@ -345,6 +346,7 @@ def limitation_add(*, actor: Any, case: Case, kind: str, on: Any, note: Any = ""
     if day and case.knew_on and day < case.knew_on:
         c.add("on", "日期不能早于知道权利被侵害之日。")
     c.done()
+    assert day is not None
     event = LimitationEvent.objects.create(case=case, kind=kind, on=day, note=c.text(note, "note", "说明"))
     before = case.limitation_until
     _refresh_limitation(case)

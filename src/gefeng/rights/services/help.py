@@ -204,6 +204,7 @@ def warning_create(
     n = c.integer(workers, "workers", "涉及职工人数", maximum=100000) or 0
     money = c.money(amount, "amount", "涉及金额") or 0
     c.done()
+    assert day is not None
     w = EarlyWarning.objects.create(
         org=org,
         kind=kind,
