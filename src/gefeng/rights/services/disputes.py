@@ -225,7 +225,7 @@ def case_apply(
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("org", "committee").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("org", "committee").get(pk=case.pk)
 
 
 def _status(case: Case, allowed: tuple[str, ...], doing: str) -> None:
