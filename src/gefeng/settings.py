@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "gefeng.talent",
     "gefeng.allowances",
     "gefeng.care",
+    "gefeng.rights",
     "gefeng.workers",
     "gefeng.api",
 ]

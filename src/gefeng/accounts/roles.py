@@ -61,19 +61,48 @@ _ALLOWANCES_ALL = {"allowances.view", "allowances.manage"}
 # pension enrolments; the county reviews, runs funds and campaigns. Workers apply for themselves.
 _CARE_GRASSROOTS = {"care.view", "care.handle", "care.propose", "care.pension"}
 _CARE_ALL = _CARE_GRASSROOTS | {"care.review", "care.manage"}
+# 维权 (rights): contracts and campaigns (view/manage), dispute cases and warnings (cases),
+# legal consultations (consult, not for enterprises), revealing a party's phone (reveal).
+_RIGHTS_ENTERPRISE = {"rights.view", "rights.manage", "rights.cases"}
+_RIGHTS_ALL = _RIGHTS_ENTERPRISE | {"rights.consult", "rights.reveal"}
+_RIGHTS_WORKER = {"rights.cases", "rights.consult"}  # the worker's own requests (本人)
+# 成长聚能 (skills): competitions, training, 名师高徒, 五小; county-level review; a worker's own.
+_SKILLS_UNIT = {"skills.view", "skills.manage"}
+_SKILLS_ALL = _SKILLS_UNIT | {"skills.review"}
+_SKILLS_WORKER = {"skills.view", "skills.self"}
+# 民主管理 (democracy): congresses, meetings, votes, 提案, 厂务公开; workers vote and propose.
+_DEMOCRACY_VIEW = {"democracy.view"}
+_DEMOCRACY_ALL = _DEMOCRACY_VIEW | {"democracy.manage"}
+_DEMOCRACY_WORKER = {"democracy.vote"}
+# 引领聚魂 (learning): study supervision, contests, building and positions; workers take contests.
+_LEARNING_VIEW = {"learning.view"}
+_LEARNING_ALL = _LEARNING_VIEW | {"learning.manage"}
+_LEARNING_WORKER = {"learning.take"}
 
 ROLES: dict[str, RoleDef] = {
     RoleCode.COUNTY_ADMIN: RoleDef(
         RoleCode.COUNTY_ADMIN,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_ALL | _HONOURS_ALL | _ALLOWANCES_ALL | _CARE_ALL | {"figures.view"}),
+        frozenset(
+            _ORG_WRITE
+            | _MEMBERS
+            | _REFORM_ALL
+            | _HONOURS_ALL
+            | _ALLOWANCES_ALL
+            | _CARE_ALL
+            | _RIGHTS_ALL
+            | _SKILLS_ALL
+            | _DEMOCRACY_ALL
+            | _LEARNING_ALL
+            | {"figures.view"}
+        ),
         DUTY_BUSINESS,
         "县总工会、县产改办：全县数据，计划、督办、审批、统计。",
     ),
     RoleCode.MEMBER_UNIT: RoleDef(
         RoleCode.MEMBER_UNIT,
         scope.NODE,
-        frozenset(_ORG_READ | _REFORM_UNIT | _HONOURS_NOMINATE | {"figures.view"}),
+        frozenset(_ORG_READ | _REFORM_UNIT | _HONOURS_NOMINATE | _SKILLS_UNIT | _LEARNING_VIEW | {"figures.view"}),
         DUTY_BUSINESS,
         "联席会议成员单位：本单位的任务与报送。",
     ),
@@ -86,6 +115,10 @@ ROLES: dict[str, RoleDef] = {
             | _REFORM_UNIT
             | _HONOURS_NOMINATE
             | _CARE_GRASSROOTS
+            | _RIGHTS_ALL
+            | _SKILLS_UNIT
+            | _DEMOCRACY_VIEW
+            | _LEARNING_ALL
             | {"honours.review", "talent.view", "figures.view"}
         ),
         DUTY_BUSINESS,
@@ -94,7 +127,17 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.ENTERPRISE_CHAIR: RoleDef(
         RoleCode.ENTERPRISE_CHAIR,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | _HONOURS_NOMINATE | _CARE_GRASSROOTS | {"figures.view"}),
+        frozenset(
+            _ORG_WRITE
+            | _MEMBERS
+            | _HONOURS_NOMINATE
+            | _CARE_GRASSROOTS
+            | _RIGHTS_ENTERPRISE
+            | _SKILLS_UNIT
+            | _DEMOCRACY_ALL
+            | _LEARNING_ALL
+            | {"figures.view"}
+        ),
         DUTY_BUSINESS,
         "企业工会主席：本企业的工会、班组与会员。",
     ),
@@ -112,6 +155,10 @@ ROLES: dict[str, RoleDef] = {
                 "talent.view",
                 "allowances.view",
                 "care.view",
+                "rights.view",
+                "skills.view",
+                "democracy.view",
+                "learning.view",
                 "api.use",
             }
         ),
@@ -128,7 +175,13 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.WORKER: RoleDef(
         RoleCode.WORKER,
         scope.SELF,
-        frozenset({"self.view", "members.view", "honours.view", "care.apply"}),
+        frozenset(
+            {"self.view", "members.view", "honours.view", "care.apply"}
+            | _RIGHTS_WORKER
+            | _SKILLS_WORKER
+            | _DEMOCRACY_WORKER
+            | _LEARNING_WORKER
+        ),
         DUTY_BUSINESS,
         "职工：本人信息与申请。",
     ),

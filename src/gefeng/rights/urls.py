@@ -1,0 +1,45 @@
+from django.urls import path
+
+from gefeng.rights.views import campaigns, contracts, disputes, help, worker
+
+app_name = "rights"
+
+urlpatterns = [
+    path("contracts/", contracts.contract_list, name="contract-list"),
+    path("contracts/new/", contracts.contract_create, name="contract-create"),
+    path("contracts/export/", contracts.contract_export, name="contract-export"),
+    path("contracts/<int:pk>/", contracts.contract_detail, name="contract-detail"),
+    path("contracts/<int:pk>/<slug:step>/", contracts.contract_step, name="contract-step"),
+    path("negotiators/<int:pk>/leave/", contracts.negotiator_leave, name="negotiator-leave"),
+    path("campaigns/", campaigns.campaign_list, name="campaign-list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/targets/add/", campaigns.target_add, name="target-add"),
+    path("campaigns/<int:pk>/targets/pick/", campaigns.targets_pick, name="targets-pick"),
+    path("campaigns/<int:pk>/tally.xlsx", campaigns.campaign_tally_export, name="campaign-tally-export"),
+    path("campaigns/<int:pk>/targets.xlsx", campaigns.campaign_target_export, name="campaign-target-export"),
+    path("targets/<int:pk>/offer/", campaigns.target_offer, name="target-offer"),
+    path("coverage/", campaigns.coverage, name="coverage"),
+    path("coverage/export/", campaigns.coverage_export, name="coverage-export"),
+    path("cases/", disputes.case_list, name="case-list"),
+    path("cases/new/", disputes.case_create, name="case-create"),
+    path("cases/<int:pk>/", disputes.case_detail, name="case-detail"),
+    path("cases/<int:pk>/assign/", disputes.case_assign, name="case-assign"),
+    path("cases/<int:pk>/reveal/", disputes.case_reveal, name="case-reveal"),
+    path("cases/<int:pk>/agreement.docx", disputes.case_agreement, name="case-agreement"),
+    path("cases/<int:pk>/<slug:step>/", disputes.case_step, name="case-step"),
+    path("committees/", disputes.committee_list, name="committee-list"),
+    path("committees/new/", disputes.committee_create, name="committee-create"),
+    path("committees/<int:pk>/", disputes.committee_detail, name="committee-detail"),
+    path("committees/<int:pk>/members/", disputes.committee_member_add, name="committee-member-add"),
+    path("warnings/", disputes.warning_list, name="warning-list"),
+    path("warnings/new/", disputes.warning_create, name="warning-create"),
+    path("warnings/<int:pk>/handle/", disputes.warning_handle, name="warning-handle"),
+    path("consultations/", help.consult_list, name="consult-list"),
+    path("consultations/new/", help.consult_create, name="consult-create"),
+    path("consultations/<int:pk>/", help.consult_detail, name="consult-detail"),
+    path("consultations/<int:pk>/<slug:step>/", help.consult_step, name="consult-step"),
+    path("my/", worker.my_rights, name="my"),
+    path("my/consult/", worker.worker_consult, name="worker-consult"),
+    path("my/mediation/", worker.worker_mediation, name="worker-mediation"),
+]

@@ -1,0 +1,1 @@
+"""Pages of 维权, along its sections."""
