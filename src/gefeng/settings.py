@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "gefeng.honours",
     "gefeng.talent",
     "gefeng.allowances",
+    "gefeng.skills",
     "gefeng.workers",
     "gefeng.api",
 ]

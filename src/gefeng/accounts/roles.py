@@ -57,19 +57,23 @@ _REFORM_ALL = _REFORM_UNIT | {"reform.manage"}
 _HONOURS_NOMINATE = {"honours.view", "honours.nominate"}
 _HONOURS_ALL = _HONOURS_NOMINATE | {"honours.review", "honours.manage", "talent.view"}
 _ALLOWANCES_ALL = {"allowances.view", "allowances.manage"}
+# 成长聚能 (skills): competitions, training, 名师高徒, 五小; county-level review; a worker's own.
+_SKILLS_UNIT = {"skills.view", "skills.manage"}
+_SKILLS_ALL = _SKILLS_UNIT | {"skills.review"}
+_SKILLS_WORKER = {"skills.view", "skills.self"}
 
 ROLES: dict[str, RoleDef] = {
     RoleCode.COUNTY_ADMIN: RoleDef(
         RoleCode.COUNTY_ADMIN,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_ALL | _HONOURS_ALL | _ALLOWANCES_ALL | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | _REFORM_ALL | _HONOURS_ALL | _ALLOWANCES_ALL | _SKILLS_ALL | {"figures.view"}),
         DUTY_BUSINESS,
         "县总工会、县产改办：全县数据，计划、督办、审批、统计。",
     ),
     RoleCode.MEMBER_UNIT: RoleDef(
         RoleCode.MEMBER_UNIT,
         scope.NODE,
-        frozenset(_ORG_READ | _REFORM_UNIT | _HONOURS_NOMINATE | {"figures.view"}),
+        frozenset(_ORG_READ | _REFORM_UNIT | _HONOURS_NOMINATE | _SKILLS_UNIT | {"figures.view"}),
         DUTY_BUSINESS,
         "联席会议成员单位：本单位的任务与报送。",
     ),
@@ -77,7 +81,12 @@ ROLES: dict[str, RoleDef] = {
         RoleCode.TOWN_OFFICER,
         scope.SUBTREE,
         frozenset(
-            _ORG_WRITE | _MEMBERS | _REFORM_UNIT | _HONOURS_NOMINATE | {"honours.review", "talent.view", "figures.view"}
+            _ORG_WRITE
+            | _MEMBERS
+            | _REFORM_UNIT
+            | _HONOURS_NOMINATE
+            | _SKILLS_UNIT
+            | {"honours.review", "talent.view", "figures.view"}
         ),
         DUTY_BUSINESS,
         "镇、街道、园区工会：本辖区的组织建设、推荐与审核。",
@@ -85,7 +94,7 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.ENTERPRISE_CHAIR: RoleDef(
         RoleCode.ENTERPRISE_CHAIR,
         scope.SUBTREE,
-        frozenset(_ORG_WRITE | _MEMBERS | _HONOURS_NOMINATE | {"figures.view"}),
+        frozenset(_ORG_WRITE | _MEMBERS | _HONOURS_NOMINATE | _SKILLS_UNIT | {"figures.view"}),
         DUTY_BUSINESS,
         "企业工会主席：本企业的工会、班组与会员。",
     ),
@@ -102,6 +111,7 @@ ROLES: dict[str, RoleDef] = {
                 "honours.view",
                 "talent.view",
                 "allowances.view",
+                "skills.view",
                 "api.use",
             }
         ),
@@ -118,7 +128,7 @@ ROLES: dict[str, RoleDef] = {
     RoleCode.WORKER: RoleDef(
         RoleCode.WORKER,
         scope.SELF,
-        frozenset({"self.view", "members.view", "honours.view"}),
+        frozenset({"self.view", "members.view", "honours.view"} | _SKILLS_WORKER),
         DUTY_BUSINESS,
         "职工：本人信息与申请。",
     ),
