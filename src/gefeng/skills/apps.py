@@ -49,7 +49,7 @@ class SkillsConfig(AppConfig):
             ),
         )
         audit_actions.register("skills", _("成长聚能"), ACTIONS)
-        demo.register(demo.ModuleDemo(order=50, name="skills", load=skills_demo.load, clear=skills_demo.clear))
+        demo.register(demo.ModuleDemo(order=70, name="skills", load=skills_demo.load, clear=skills_demo.clear))
 
 
 ACTIONS = {

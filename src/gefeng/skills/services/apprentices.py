@@ -58,7 +58,7 @@ def pair_create(
     start, end = day(starts_on, "starts_on"), day(ends_on, "ends_on")
     assert start is not None and end is not None
     lo, hi = int(setting("SKILLS_APPRENTICE_MIN_MONTHS", 12)), int(setting("SKILLS_APPRENTICE_MAX_MONTHS", 24))
-    if not lo <= _months(start, end) <= hi:
+    if not lo <= _months(start, end + dt.timedelta(days=1)) <= hi:
         errors["ends_on"] = [f"带徒期限应为 {lo}–{hi} 个月。"]
     active = Pair.objects.filter(apprentice=apprentice, status=PairStatus.ACTIVE)
     if active.exists():
