@@ -179,11 +179,15 @@ def _competitions(county: OrgNode, unions: list[OrgNode], people: _People, rng: 
         trade_rows = [services.trade_add(actor=SYSTEM, competition=comp, name=t) for t in trades]
         judges = [
             services.judge_add(
-                actor=SYSTEM, competition=comp, name=j, employer_name=organiser,
-                declaration="本人与参赛选手无亲属、同事、师徒关系，如有将主动回避。", declared_on=start - dt.timedelta(days=3),
+                actor=SYSTEM,
+                competition=comp,
+                name=j,
+                employer_name=organiser,
+                declaration="本人与参赛选手无亲属、同事、师徒关系，如有将主动回避。",
+                declared_on=start - dt.timedelta(days=3),
             )
             for j in ("周立新", "韩志强", "宋秀梅")
-        ]  # fmt: skip
+        ]
         pool = rng.sample(unions, min(len(unions), 8))
         for trade in trade_rows:
             for i in range(per_trade):
@@ -216,11 +220,17 @@ def _pairs(unions: list[OrgNode], people: _People, rng: random.Random) -> int:
         months = 12 if i % 3 else 24
         end = dt.date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, start.day)
         pair = services.pair_create(
-            actor=SYSTEM, master=master, apprentice=apprentice, trade=trades[i % len(trades)], starts_on=start,
-            ends_on=end - dt.timedelta(days=1), duties="师傅：言传身教，传授技艺与安全规程；徒弟：尊师勤学，按计划完成学习任务。",
-            plan="前三个月基础理论与安全，其后岗位实操，每季度阶段考核一次。", targets="期满达到中级工及以上技能水平，能独立上岗。",
+            actor=SYSTEM,
+            master=master,
+            apprentice=apprentice,
+            trade=trades[i % len(trades)],
+            starts_on=start,
+            ends_on=end - dt.timedelta(days=1),
+            duties="师傅：言传身教，传授技艺与安全规程；徒弟：尊师勤学，按计划完成学习任务。",
+            plan="前三个月基础理论与安全，其后岗位实操，每季度阶段考核一次。",
+            targets="期满达到中级工及以上技能水平，能独立上岗。",
             allowance_monthly=200,
-        )  # fmt: skip
+        )
         services.assessment_add(actor=SYSTEM, pair=pair, on=start + dt.timedelta(days=90), score=rng.randint(70, 95))
         if i % 10 != 9:
             services.pair_finish(
@@ -260,15 +270,25 @@ def _proposals(county: OrgNode, unions: list[OrgNode], people: _People, rng: ran
         lead = people.member(union, skill="3")
         team = [(lead, 60), (people.member(union, skill="4"), 40)] if i % 3 == 0 else []
         item = services.proposal_submit(
-            actor=SYSTEM, proposer=lead, kind=KINDS[i % 5], title=f"{titles[i % len(titles)]}（{i + 1:02d}）",
-            description="针对生产中的实际问题提出改进，降低消耗、提高效率。", team=team, today=dt.date(YEAR, 1 + i % 9, 5),
-        )  # fmt: skip
+            actor=SYSTEM,
+            proposer=lead,
+            kind=KINDS[i % 5],
+            title=f"{titles[i % len(titles)]}（{i + 1:02d}）",
+            description="针对生产中的实际问题提出改进，降低消耗、提高效率。",
+            team=team,
+            today=dt.date(YEAR, 1 + i % 9, 5),
+        )
         on = dt.date(YEAR, 1 + i % 9, 20)
         if i >= ADOPTED:
             services.proposal_review(
-                actor=SYSTEM, proposal=item, adopt=False, committee="总经理、总工程师、工会主席", union_member="工会主席",
-                reason="与现行工艺改进计划重复，建议结合已立项目一并实施。", on=on,
-            )  # fmt: skip
+                actor=SYSTEM,
+                proposal=item,
+                adopt=False,
+                committee="总经理、总工程师、工会主席",
+                union_member="工会主席",
+                reason="与现行工艺改进计划重复，建议结合已立项目一并实施。",
+                on=on,
+            )
             continue
         services.proposal_review(
             actor=SYSTEM,
@@ -284,9 +304,12 @@ def _proposals(county: OrgNode, unions: list[OrgNode], people: _People, rng: ran
         if i % 2 == 0:
             applied = on + dt.timedelta(days=30)
             services.proposal_benefit(
-                actor=SYSTEM, proposal=item, benefit_yuan=rng.choice((12000, 36000, 68000, 150000, 260000)),
-                benefit_to=applied.replace(year=applied.year + 1), finance_confirmed_by="财务部 王会计",
-            )  # fmt: skip
+                actor=SYSTEM,
+                proposal=item,
+                benefit_yuan=rng.choice((12000, 36000, 68000, 150000, 260000)),
+                benefit_to=applied.replace(year=applied.year + 1),
+                finance_confirmed_by="财务部 王会计",
+            )
             services.proposal_reward(actor=SYSTEM, proposal=item)
             services.proposal_mark_paid(
                 actor=SYSTEM, proposal=item, paid_on=applied.replace(year=applied.year + 1) + dt.timedelta(days=20)
@@ -295,10 +318,16 @@ def _proposals(county: OrgNode, unions: list[OrgNode], people: _People, rng: ran
             services.proposal_select(actor=SYSTEM, proposal=item, year=YEAR)
     patent_item = Proposal.objects.filter(org=henghui.parent).exclude(applied_on=None).order_by("id").first()
     patent = services.patent_record(
-        actor=SYSTEM, org=henghui.parent, title="一种编织机的送经张力调节装置", kind="utility", number="ZL202120000001.0",
-        inventors=patent_item.proposer_name if patent_item else "技术攻关班组", applied_on=dt.date(YEAR, 3, 2),
-        granted_on=dt.date(YEAR, 9, 14), proposal=patent_item,
-    )  # fmt: skip
+        actor=SYSTEM,
+        org=henghui.parent,
+        title="一种编织机的送经张力调节装置",
+        kind="utility",
+        number="ZL202120000001.0",
+        inventors=patent_item.proposer_name if patent_item else "技术攻关班组",
+        applied_on=dt.date(YEAR, 3, 2),
+        granted_on=dt.date(YEAR, 9, 14),
+        proposal=patent_item,
+    )
     services.patent_reward(actor=SYSTEM, patent=patent, amount=2000, paid_on=dt.date(YEAR, 11, 30))
     return {"innovations_adopted_2021": adopted, "patents_2021": 1}
 
@@ -310,11 +339,20 @@ def _training(county: OrgNode, people: _People, rng: random.Random) -> int:
     weights = [w for _g, w in GROUPS]
     for month, (specialty, n) in enumerate(SPECIALTIES, start=3):
         course = services.course_create(
-            actor=SYSTEM, org=county,
-            data={"name": f"{YEAR}年{specialty}专业培训班", "specialty": specialty, "provider": "沛县中等职业学校、县人社局",
-                  "place": "县职教中心实训楼", "starts_on": dt.date(YEAR, month, 8), "ends_on": dt.date(YEAR, month, 28),
-                  "capacity": n + 10, "funding_yuan": n * 600, "funding_source": "职业技能提升补贴、县总工会"},
-        )  # fmt: skip
+            actor=SYSTEM,
+            org=county,
+            data={
+                "name": f"{YEAR}年{specialty}专业培训班",
+                "specialty": specialty,
+                "provider": "沛县中等职业学校、县人社局",
+                "place": "县职教中心实训楼",
+                "starts_on": dt.date(YEAR, month, 8),
+                "ends_on": dt.date(YEAR, month, 28),
+                "capacity": n + 10,
+                "funding_yuan": n * 600,
+                "funding_source": "职业技能提升补贴、县总工会",
+            },
+        )
         sessions = [
             services.session_add(actor=SYSTEM, course=course, on=dt.date(YEAR, month, d), topic=t)
             for d, t in ((8, "理论讲授"), (15, "实操训练"), (22, "实操训练"), (28, "考核"))
@@ -341,11 +379,19 @@ def _training(county: OrgNode, people: _People, rng: random.Random) -> int:
         unions_of = {u.parent_id: u for u in OrgNode.objects.filter(kind=Kind.UNION, parent__in=hosts)}
         for i, host in enumerate(hosts):
             course = services.course_create(
-                actor=SYSTEM, org=longgu, host=host,
-                data={"name": f"党管培训进企业·{host.short_name or host.name}", "specialty": "装备制造" if i % 2 else "纺织塑编",
-                      "provider": "县职教中心", "place": f"{host.short_name or host.name}车间培训室",
-                      "starts_on": dt.date(YEAR, 5 + i % 6, 10), "ends_on": dt.date(YEAR, 5 + i % 6, 12), "capacity": 20},
-            )  # fmt: skip
+                actor=SYSTEM,
+                org=longgu,
+                host=host,
+                data={
+                    "name": f"党管培训进企业·{host.short_name or host.name}",
+                    "specialty": "装备制造" if i % 2 else "纺织塑编",
+                    "provider": "县职教中心",
+                    "place": f"{host.short_name or host.name}车间培训室",
+                    "starts_on": dt.date(YEAR, 5 + i % 6, 10),
+                    "ends_on": dt.date(YEAR, 5 + i % 6, 12),
+                    "capacity": 20,
+                },
+            )
             session = services.session_add(actor=SYSTEM, course=course, on=course.starts_on, topic="岗位技能")
             rows = []
             for p in factory.people(12, born_between=(1975, 2000)):
@@ -374,22 +420,37 @@ def _worker_flow(county: OrgNode) -> int:
         return 0
     member = own_member(user)
     open_comp = services.competition_create(
-        actor=SYSTEM, org=county, industry=Industry.objects.get(org=county, name="装备制造"),
-        data={"name": "“歌风杯”沛县装备制造行业职工技能竞赛", "organiser": "县总工会", "is_demo": True,
-              "starts_on": dt.date.today() + dt.timedelta(days=40), "registration_closes_on": dt.date.today() + dt.timedelta(days=30)},
-    )  # fmt: skip
+        actor=SYSTEM,
+        org=county,
+        industry=Industry.objects.get(org=county, name="装备制造"),
+        data={
+            "name": "“歌风杯”沛县装备制造行业职工技能竞赛",
+            "organiser": "县总工会",
+            "is_demo": True,
+            "starts_on": dt.date.today() + dt.timedelta(days=40),
+            "registration_closes_on": dt.date.today() + dt.timedelta(days=30),
+        },
+    )
     trade = services.trade_add(actor=SYSTEM, competition=open_comp, name="装配钳工")
     services.trade_add(actor=SYSTEM, competition=open_comp, name="焊工")
     services.entry_register(actor=user, competition=open_comp, trade=trade, person=member)
     item = services.proposal_submit(
-        actor=user, proposer=member, kind="renovation", title="喷头装配定位工装",
-        description="用定位工装代替手工对中，装配效率提高约 20%，次品减少。", today=dt.date(2024, 3, 1),
-    )  # fmt: skip
+        actor=user,
+        proposer=member,
+        kind="renovation",
+        title="喷头装配定位工装",
+        description="用定位工装代替手工对中，装配效率提高约 20%，次品减少。",
+        today=dt.date(2024, 3, 1),
+    )
     if chair is not None:
         services.proposal_review(
-            actor=chair, proposal=item, adopt=True, committee="总经理、总工程师、工会主席", union_member="刘建国",
+            actor=chair,
+            proposal=item,
+            adopt=True,
+            committee="总经理、总工程师、工会主席",
+            union_member="刘建国",
             on=dt.date(2024, 3, 20),
-        )  # fmt: skip
+        )
         services.proposal_apply(actor=chair, proposal=item, applied_on=dt.date(2024, 5, 1))
         services.proposal_benefit(
             actor=chair,
