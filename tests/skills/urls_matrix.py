@@ -99,7 +99,7 @@ MATRIX = {
     "skills:course-create": Case(ok=UNITS, methods=GET_POST),
     "skills:course-detail": Case(ok=VIEWERS, kwargs=_pk("course")),
     "skills:course-enrol": _post(
-        lambda t, p: {"name": "张学员", "id_number": "320322199001011236", "group": "migrant"}, _pk("course")
+        lambda t, p: {"name": "张学员", "id_number": "320322199001011239", "group": "migrant"}, _pk("course")
     ),
     "skills:session-add": _post(lambda t, p: {"on": "2020-06-02", "topic": "实操"}, _pk("course")),
     "skills:course-complete": _post(kwargs=_pk("course")),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -52,7 +54,7 @@ class SkillsConfig(AppConfig):
         demo.register(demo.ModuleDemo(order=70, name="skills", load=skills_demo.load, clear=skills_demo.clear))
 
 
-ACTIONS = {
+ACTIONS: dict[str, Any] = {
     "skills.industry.created": "新增竞赛行业",
     "skills.competition.created": "新建技能竞赛",
     "skills.trade.added": "新增竞赛工种",

@@ -150,7 +150,8 @@ def _unions() -> list[OrgNode]:
 
 def _named(unions: list[OrgNode], short: str) -> OrgNode:
     for u in unions:
-        if short in (u.parent.short_name or u.parent.name):
+        parent = u.parent
+        if parent is not None and short in (parent.short_name or parent.name):
             return u
     return unions[0]
 
@@ -316,10 +317,11 @@ def _proposals(county: OrgNode, unions: list[OrgNode], people: _People, rng: ran
             )
         if i < 5:
             services.proposal_select(actor=SYSTEM, proposal=item, year=YEAR)
-    patent_item = Proposal.objects.filter(org=henghui.parent).exclude(applied_on=None).order_by("id").first()
+    owner = henghui.parent or henghui
+    patent_item = Proposal.objects.filter(org=owner).exclude(applied_on=None).order_by("id").first()
     patent = services.patent_record(
         actor=SYSTEM,
-        org=henghui.parent,
+        org=owner,
         title="一种编织机的送经张力调节装置",
         kind="utility",
         number="ZL202120000001.0",
@@ -419,6 +421,7 @@ def _worker_flow(county: OrgNode) -> int:
     if user is None or own_member(user) is None:
         return 0
     member = own_member(user)
+    assert member is not None
     open_comp = services.competition_create(
         actor=SYSTEM,
         org=county,

@@ -102,7 +102,7 @@ def read_sheet(path: str | Path, columns: list[Column], filename: str) -> list[R
 
     try:
         _sheet, rows = open_table_isolated(path, columns, max_bytes=5 * 1024 * 1024, filename=filename)
-        out = []
+        out: list[Row] = []
         for row in rows:
             if len(out) >= MAX_SHEET_ROWS:
                 raise ValidationError({"file": [f"一次最多导入 {MAX_SHEET_ROWS} 行，请分批导入。"]})

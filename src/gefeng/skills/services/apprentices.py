@@ -176,7 +176,7 @@ def master_reward(*, actor: Any, pair: Pair, basis: str, on: Any = None) -> Mast
     grounds = reward_grounds(pair)
     if basis not in grounds:
         raise ValidationError({"basis": ["不符合师傅奖励条件（徒弟须在结对后规定年限内获奖或晋升技师）。"]})
-    amount = money(setting("SKILLS_MASTER_REWARD_YUAN", 1000), "amount")
+    amount = money(setting("SKILLS_MASTER_REWARD_YUAN", 1000), "amount") or Decimal(0)
     try:
         with transaction.atomic():
             reward = MasterReward.objects.create(

@@ -113,7 +113,7 @@ def competition_create(*, actor: Any, org: OrgNode, industry: Industry, data: di
         theory_weight=t,
         practice_weight=p,
         drop_extremes=bool(data.get("drop_extremes")),
-        tie_rule=data.get("tie_rule") if data.get("tie_rule") in TieRule.values else TieRule.PRACTICE,
+        tie_rule=str(data.get("tie_rule")) if data.get("tie_rule") in TieRule.values else TieRule.PRACTICE,
         award_mode=mode if mode in AwardMode.values else AwardMode.SHARE,
         first=first,
         second=second,
@@ -352,6 +352,7 @@ def scores_import(*, actor: Any, competition: Competition, path: str | Path, fil
     Every row is checked first; with any problem nothing is written and each problem is reported
     with its row number (`SheetRefused`)."""
     require_on(actor, competition)
+    competition = Competition.objects.get(pk=competition.pk)
     _status(competition, CompStatus.SCORING, doing="导入成绩")
     rows = read_sheet(path, SCORE_COLUMNS, filename or Path(path).name)
     entries = {
@@ -383,7 +384,11 @@ def scores_import(*, actor: Any, competition: Competition, path: str | Path, fil
         except ValidationError as exc:
             problems.append((row.number, "".join(exc.messages)))
             continue
-        for part, maximum in ((Part.THEORY, entry.trade.theory_max), (Part.PRACTICE, entry.trade.practice_max)):
+        pairs: tuple[tuple[str, int], ...] = (
+            (Part.THEORY, entry.trade.theory_max),
+            (Part.PRACTICE, entry.trade.practice_max),
+        )
+        for part, maximum in pairs:
             raw = v.get(part, "")
             if raw == "":
                 continue

@@ -19,7 +19,12 @@ from gefeng.skills.models import AwardMode, Competition, CompLevel, CompStatus, 
 from gefeng.skills.services._common import day, need, require_on
 from gefeng.skills.services.competitions import PLACES, TITLE, _status
 
-LEVEL_PREFIX = {CompLevel.COUNTY: "沛县", CompLevel.TOWN: "", CompLevel.INDUSTRY: "", CompLevel.ENTERPRISE: ""}
+LEVEL_PREFIX: dict[str, str] = {
+    CompLevel.COUNTY: "沛县",
+    CompLevel.TOWN: "",
+    CompLevel.INDUSTRY: "",
+    CompLevel.ENTERPRISE: "",
+}
 
 
 def aggregate(values: list[Decimal], drop_extremes: bool) -> Decimal | None:

@@ -49,7 +49,7 @@ def course_create(*, actor: Any, org: OrgNode, data: dict[str, Any], host: OrgNo
         starts_on=starts,
         ends_on=ends,
         capacity=capacity,
-        funding_yuan=money(data.get("funding_yuan") or 0, "funding_yuan"),
+        funding_yuan=money(data.get("funding_yuan") or 0, "funding_yuan") or 0,
         funding_source=text(data.get("funding_source"), 100),
         open_to_workers=bool(data.get("open_to_workers", True)),
     )

@@ -110,7 +110,7 @@ def competition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         for s in scope.visible(user, Score).filter(entry__competition=comp).select_related("judge"):
             scores.setdefault(s.entry_id, []).append(s)
         for e in rows:
-            e.score_list = scores.get(e.pk, [])
+            e.score_list = scores.get(e.pk, [])  # type: ignore[attr-defined]
     judges = list(comp.judges.all())
     return render(
         request,
@@ -179,10 +179,10 @@ def score_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     comp = _competition(user, pk, MANAGE)
     entry = (
         scope.permitted(user, Entry, "skills.view")
-        .filter(competition=comp, pk=pk_of(request.POST.get("entry")))
+        .filter(competition=comp, pk=pk_of(request.POST.get("entry")) or 0)
         .first()
     )
-    judge = Judge.objects.filter(competition=comp, pk=pk_of(request.POST.get("judge"))).first()
+    judge = Judge.objects.filter(competition=comp, pk=pk_of(request.POST.get("judge")) or 0).first()
 
     def do() -> Any:
         if entry is None or judge is None:

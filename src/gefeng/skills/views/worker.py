@@ -54,7 +54,7 @@ def w_register(request: AuthedRequest, pk: int) -> HttpResponse:
     comp = selectors.registrable(user).filter(pk=pk).first()
     if comp is None:
         raise Http404
-    trade = Trade.objects.filter(competition=comp, pk=pk_of(request.POST.get("trade"))).first()
+    trade = Trade.objects.filter(competition=comp, pk=pk_of(request.POST.get("trade")) or 0).first()
 
     def do():
         if trade is None:
