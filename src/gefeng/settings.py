@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "gefeng.allowances",
     "gefeng.care",
     "gefeng.rights",
+    "gefeng.skills",
     "gefeng.workers",
     "gefeng.api",
 ]

@@ -1,0 +1,63 @@
+"""成长聚能: competitions, 名师高徒, 五小 and patents, training."""
+
+from gefeng.skills.models.apprentices import Assessment, MasterReward, Pair, PairStatus
+from gefeng.skills.models.competitions import (
+    AwardMode,
+    Competition,
+    CompLevel,
+    CompStatus,
+    Entry,
+    EntryStatus,
+    Industry,
+    Judge,
+    Part,
+    Score,
+    Tier,
+    TieRule,
+    Trade,
+)
+from gefeng.skills.models.innovations import (
+    ATTACHMENTS,
+    Contributor,
+    Patent,
+    PatentKind,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    RewardGrade,
+)
+from gefeng.skills.models.training import Attendance, Course, Enrolment, EnrolStatus, Group, Session
+
+__all__ = [
+    "ATTACHMENTS",
+    "Assessment",
+    "Attendance",
+    "AwardMode",
+    "CompLevel",
+    "CompStatus",
+    "Competition",
+    "Contributor",
+    "Course",
+    "EnrolStatus",
+    "Enrolment",
+    "Entry",
+    "EntryStatus",
+    "Group",
+    "Industry",
+    "Judge",
+    "MasterReward",
+    "Pair",
+    "PairStatus",
+    "Part",
+    "Patent",
+    "PatentKind",
+    "Proposal",
+    "ProposalKind",
+    "ProposalStatus",
+    "RewardGrade",
+    "Score",
+    "Session",
+    "TieRule",
+    "Tier",
+    "Trade",
+]
