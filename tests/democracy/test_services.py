@@ -274,7 +274,7 @@ def test_statutory_rules_flagged_without_a_vote(tree):
 
 
 def test_proposal_lifecycle_and_cosigners(voting, personas):
-    rep, meeting, _motion = voting
+    rep, _meeting, _motion = voting
     others = list(rep.congress.representatives.exclude(pk=rep.pk).order_by("id"))
     with pytest.raises(ValidationError) as e:
         services.proposal_submit(actor=personas["worker"], congress=rep.congress, title="夜班补贴", content="提高",
