@@ -145,7 +145,7 @@ def _yes(motion):
 
 def test_secret_vote_and_receipt(voting, personas):
     rep, _meeting, motion = voting
-    receipt = services.vote_cast(actor=personas["worker"], motion_id=motion.pk, choices=[_yes(motion)])
+    receipt = services.vote_cast(actor=personas["worker"], motion_id=motion.pk, choices=[_yes(motion)]).receipt
     assert len(receipt) == 10
     cast = VoteCast.objects.get(motion=motion)
     assert cast.representative == rep

@@ -45,6 +45,7 @@ from gefeng.democracy.services.proposals import (
     statutory_flags,
 )
 from gefeng.democracy.services.voting import (
+    Cast,
     motion_close,
     motion_create,
     motion_open,
@@ -60,6 +61,7 @@ __all__ = [
     "MANAGE",
     "VIEW",
     "VOTE",
+    "Cast",
     "attendance_record",
     "calendar_generate",
     "checkin",

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from gefeng.core import audit
+from gefeng.core import audit, scope
 from gefeng.core.actors import accepts_system
 from gefeng.democracy import rules
 from gefeng.democracy.models import (
@@ -39,9 +41,9 @@ from gefeng.democracy.models import (
     Representative,
     VoteCast,
 )
-from gefeng.democracy.services._common import number, require, text
+from gefeng.democracy.services._common import VOTE, number, require, text
 from gefeng.democracy.services.congress import _member_of
-from gefeng.democracy.services.meetings import entitled_count, own_representative
+from gefeng.democracy.services.meetings import entitled_count
 
 YNA_OPTIONS = (("yes", "赞成"), ("no", "反对"), ("abstain", "弃权"))
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
@@ -182,7 +184,15 @@ def _clean_choices(motion: Motion, choices: list[Any]) -> list[int]:
     return picked
 
 
-def vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> str:
+@dataclass(frozen=True)
+class Cast:
+    """What the voter gets back: the receipt code (shown once) and the motion voted on."""
+
+    receipt: str
+    motion: Motion
+
+
+def vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> Cast:
     """A representative's phone vote. Returns the receipt code (shown once, kept nowhere with the
     voter). Refused: not a representative of this congress, not signed in, not open, voted already
     (a concurrent second vote fails on the unique `VoteCast`) — none of them touches the tally."""
@@ -193,43 +203,51 @@ def vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> str:
 
 
 @transaction.atomic
-def _vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> str:
-    motion = (
-        Motion.objects.select_related("meeting").filter(pk=int(motion_id) if str(motion_id).isdigit() else 0).first()
-    )
+def _vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> Cast:
+    pk = int(motion_id) if str(motion_id).isdigit() and len(str(motion_id)) < 12 else 0
+    motion = Motion.objects.select_related("meeting").filter(pk=pk).first()
     if motion is None:
         raise PermissionDenied
-    rep = own_representative(actor, motion.meeting.congress_id)
-    if rep is None:
+    # The voter's own seat in this congress (through the scope), and whether they signed in.
+    seat = (
+        scope.permitted(actor, Representative, VOTE)
+        .filter(congress_id=motion.meeting.congress_id, status="active")
+        .annotate(signed=Exists(Attendance.objects.filter(meeting_id=motion.meeting_id, representative=OuterRef("pk"))))
+        .values_list("pk", "signed")
+        .first()
+    )
+    if seat is None:
         raise PermissionDenied  # not a representative of this congress
     if motion.status != MotionStatus.OPEN:
         raise ValidationError("该事项不在表决中（未开始或已结束）。")
-    if not Attendance.objects.filter(meeting_id=motion.meeting_id, representative=rep).exists():
+    if not seat[1]:
         raise ValidationError("请先签到再投票。")
     picked = _clean_choices(motion, choices)
-    VoteCast.objects.create(motion=motion, representative=rep, channel=Channel.PHONE)
+    VoteCast.objects.create(motion=motion, representative_id=seat[0], channel=Channel.PHONE)
     # The insert above holds a key-share lock on the motion row (PostgreSQL): a close waits for
-    # this vote, or this vote sees the close. Read the status again after it.
-    if not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).exists():
+    # this vote, or this vote sees the close, so read the status again after it. (SQLite runs the
+    # whole transaction under its write lock, so the first read is already current.)
+    if connection.vendor != "sqlite" and not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).exists():
         raise ValidationError("表决已结束。")
     receipt = _receipt()
     free = Ballot.objects.filter(motion=motion, filled=False)
-    for _attempt in range(20):
-        start = secrets.randbits(62)
-        slot = free.filter(slot__gte=start).order_by("slot").values_list("id", flat=True).first()
-        if slot is None:
-            slot = free.order_by("slot").values_list("id", flat=True).first()
-        if slot is None:
-            raise ValidationError("选票已发完（代表人数有变化），请联系会务组。")
-        done = Ballot.objects.filter(id=slot, filled=False).update(
-            filled=True, choices=picked, receipt=receipt, representative=None if motion.secret else rep
-        )
-        if done:
+    fill = {
+        "filled": True,
+        "choices": picked,
+        "receipt": receipt,
+        "representative_id": None if motion.secret else seat[0],
+    }
+    for attempt in range(20):
+        start = secrets.randbits(62) if attempt % 2 == 0 else -1  # a random free slot, else the first
+        first_free = free.filter(slot__gte=start).order_by("slot").values("id")[:1]
+        if Ballot.objects.filter(id=Subquery(first_free), filled=False).update(**fill):
             break
+        if attempt >= 1 and not free.exists():
+            raise ValidationError("选票已发完（代表人数有变化），请联系会务组。")
     else:
         raise ValidationError("投票繁忙，请稍后重试。")
     audit.record(actor=actor, action="democracy.vote.cast", obj=motion)  # that, never what
-    return receipt
+    return Cast(receipt, motion)
 
 
 @accepts_system

@@ -105,18 +105,18 @@ def _motion_for(user, pk: int) -> tuple[Motion, Representative]:
 def w_vote(request: AuthedRequest, pk: int) -> HttpResponse:
     """The ballot on the phone. The receipt is shown once in the answer and kept nowhere with the voter."""
     user = worker(request)
-    motion, rep = _motion_for(user, pk)
-    options = list(motion.options.all())
     error = ""
-    if request.method == "POST":
+    if request.method == "POST":  # the service checks the seat, the sign-in and the state itself
         try:
-            receipt = services.vote_cast(actor=user, motion_id=motion.pk, choices=request.POST.getlist("choice"))
+            cast = services.vote_cast(actor=user, motion_id=pk, choices=request.POST.getlist("choice"))
         except ValidationError as exc:
             error = "；".join(exc.messages)
         except PermissionDenied:
             raise Http404 from None
         else:
-            return render(request, "democracy/w_voted.html", _ctx(motion=motion, receipt=receipt))
+            return render(request, "democracy/w_voted.html", _ctx(motion=cast.motion, receipt=cast.receipt))
+    motion, rep = _motion_for(user, pk)
+    options = list(motion.options.all())
     voted = VoteCast.objects.filter(motion=motion, representative=rep).exists()
     return render(
         request,
