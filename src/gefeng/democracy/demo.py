@@ -82,16 +82,16 @@ def _people(rng: random.Random, union: OrgNode, n: int) -> list[Member]:
 
     factory = PersonFactory(SEED)
     out: list[Member] = []
-    women = managers = 0
+    n_women = n_managers = 0
     i = 0
     while len(out) < n:
         person = factory.person(born_between=(1970, 1995))
         if person.sex == "女":
-            if women >= 8:
+            if n_women >= 8:
                 continue
-            women, job = women + 1, JobCategory.FRONTLINE
-        elif managers < 3:
-            managers, job = managers + 1, JobCategory.MANAGEMENT
+            n_women, job = n_women + 1, JobCategory.FRONTLINE
+        elif n_managers < 3:
+            n_managers, job = n_managers + 1, JobCategory.MANAGEMENT
         else:
             job = JobCategory.FRONTLINE
         i += 1

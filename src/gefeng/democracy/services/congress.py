@@ -124,7 +124,7 @@ def _apply_local(congress: Congress, local: dict[str, Any]) -> None:
         if value in (None, ""):
             continue
         low, high = limits.get(key, (1, 120))
-        label = str(Congress._meta.get_field(key).verbose_name)
+        label = str(getattr(Congress._meta.get_field(key), "verbose_name", key))
         setattr(congress, key, number(value, field=key, label=label, minimum=low, maximum=high))
 
 

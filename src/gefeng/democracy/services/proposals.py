@@ -228,7 +228,7 @@ def document_create(
         document=doc,
         number=1,
         text=text(text_body, field="text_body", limit=100000, label="全文"),
-        adopted_on=date(adopted_on, field="adopted_on", label="施行日期"),
+        adopted_on=date(adopted_on, field="adopted_on", label="施行日期") or today(),
         note=text(note, field="note", limit=200, required=False) or "登记现行版本",
     )
     audit.record(actor=actor, action="democracy.document.created", obj=doc, changes={"kind": kind})

@@ -411,6 +411,7 @@ def _decide(m: Motion, options: list[Option], need: int) -> tuple[bool, str]:
 
 
 def _adopt(m: Motion) -> DocumentVersion:
+    assert m.document_id is not None
     doc = Document.objects.select_for_update().get(pk=m.document_id)
     last = doc.versions.order_by("-number").first()
     return DocumentVersion.objects.create(

@@ -86,8 +86,8 @@ def congress_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .values_list("constituency_id", "n")
     )
     for c in constituencies:
-        c.seated = seated.get(c.pk, 0)
-        c.vacant = max(0, c.seats - c.seated)
+        c.seated = seated.get(c.pk, 0)  # type: ignore[attr-defined]
+        c.vacant = max(0, c.seats - c.seated)  # type: ignore[attr-defined]
     return render(
         request,
         "democracy/congress_detail.html",

@@ -199,7 +199,7 @@ def motion_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _before(motion: Motion) -> str:
     """The text the amendment changes: the version before the one it adopted, or the one in force."""
-    if not motion.document_id:
+    if motion.document is None:
         return ""
     versions = motion.document.versions.order_by("-number")
     adopted = versions.filter(motion=motion).first()

@@ -39,7 +39,7 @@ def w_home(request: AuthedRequest) -> HttpResponse:
         VoteCast.objects.filter(motion__in=open_motions, representative__in=seats).values_list("motion_id", flat=True)
     )
     for m in open_motions:
-        m.voted = m.pk in voted
+        m.voted = m.pk in voted  # type: ignore[attr-defined]
     proposals = list(scope.permitted(user, Proposal, "democracy.vote").order_by("-submitted_on")[:20])
     return render(
         request,
@@ -67,7 +67,7 @@ def w_meeting(request: AuthedRequest, pk: int) -> HttpResponse:
     motions = list(meeting.motions.order_by("order"))
     voted = set(VoteCast.objects.filter(motion__in=motions, representative=rep).values_list("motion_id", flat=True))
     for m in motions:
-        m.voted = m.pk in voted
+        m.voted = m.pk in voted  # type: ignore[attr-defined]
     return render(request, "democracy/w_meeting.html", _ctx(meeting=meeting, signed=signed, motions=motions))
 
 
@@ -195,7 +195,7 @@ def w_disclosures(request: AuthedRequest) -> HttpResponse:
     items = list(selectors.worker_disclosures(user)[:50])
     labels = {k: v[0] for k, v in DISCLOSURE_CATEGORIES.items()}
     for item in items:
-        item.category_label = labels.get(item.category, "")
+        item.category_label = labels.get(item.category, "")  # type: ignore[attr-defined]
     resolutions = list(
         Meeting.objects.filter(
             congress__org_id__in=selectors.worker_enterprises(user), resolutions_published_on__isnull=False
