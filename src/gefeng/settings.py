@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gefeng.care",
     "gefeng.rights",
     "gefeng.skills",
+    "gefeng.democracy",
     "gefeng.workers",
     "gefeng.api",
 ]

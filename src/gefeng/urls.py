@@ -15,6 +15,7 @@ urlpatterns = [
     path("care/", include("gefeng.care.urls")),
     path("rights/", include("gefeng.rights.urls")),
     path("skills/", include("gefeng.skills.urls")),
+    path("democracy/", include("gefeng.democracy.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
     path("w/", include("gefeng.workers.urls")),
     path("verify/", include("gefeng.workers.verify_urls")),
