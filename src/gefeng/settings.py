@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "gefeng.honours",
     "gefeng.talent",
     "gefeng.allowances",
+    "gefeng.learning",
     "gefeng.workers",
     "gefeng.api",
 ]

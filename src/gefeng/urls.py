@@ -12,6 +12,7 @@ urlpatterns = [
     path("honours/", include("gefeng.honours.urls")),
     path("talent/", include("gefeng.talent.urls")),
     path("allowances/", include("gefeng.allowances.urls")),
+    path("learning/", include("gefeng.learning.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
     path("w/", include("gefeng.workers.urls")),
     path("verify/", include("gefeng.workers.verify_urls")),
