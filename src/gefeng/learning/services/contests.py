@@ -228,14 +228,24 @@ def score_one(question: Question, response: str) -> bool:
     return bool(norm) and norm in {a.replace(" ", "").lower() for a in question.answer.split("|")}
 
 
+LATE_MESSAGE = "已超过答题时间，答案未被接受。"
+
+
 @accepts_system
-@transaction.atomic
 def attempt_submit(
     *, actor: Any, attempt: Attempt, session_key: str, responses: dict[int, str], now: dt.datetime | None = None
 ) -> Attempt:
     """Score a submitted paper on the server. Only the attempt's own questions count; an attempt
-    is scored once (a second submit is refused); late or from another session → refused."""
-    now = now or timezone.now()
+    is scored once (a second submit is refused); late or from another session → refused. A late
+    paper closes the attempt as 超时 (kept) and is refused."""
+    done = _submit(actor=actor, attempt=attempt, session_key=session_key, responses=responses, now=now or timezone.now())
+    if done.status == AttemptStatus.EXPIRED:
+        raise ValidationError(LATE_MESSAGE)
+    return done
+
+
+@transaction.atomic
+def _submit(*, actor: Any, attempt: Attempt, session_key: str, responses: dict[int, str], now: dt.datetime) -> Attempt:
     if not actors.is_system(actor) and (attempt.user_id is None or attempt.user_id != getattr(actor, "pk", None)):
         raise PermissionDenied
     attempt = Attempt.objects.select_for_update().select_related("contest").get(pk=attempt.pk)
@@ -248,7 +258,7 @@ def attempt_submit(
         attempt.submitted_at = now
         attempt.save(update_fields=["status", "submitted_at"])
         audit.record(actor=actor, action="learning.attempt.expired", obj=attempt, changes={"late": True})
-        raise ValidationError("已超过答题时间，答案未被接受。")
+        return attempt
     questions = Question.objects.in_bulk(attempt.questions)
     points = attempt.contest.points
     rows: list[Answer] = []
