@@ -158,6 +158,26 @@ def person_ranking(contest: Contest, limit: int = 50) -> list[dict[str, Any]]:
     return out
 
 
+LIVE_SECONDS = 5
+
+
+def live_ranking(contest: Contest, limit: int = 10) -> list[dict[str, Any]]:
+    """The phone's live ranking: the top of `person_ranking`, recomputed at most every
+    `LIVE_SECONDS` per contest and process (thousands of phones refresh it at once); names are
+    shown with the given name masked (the organiser's page shows them whole)."""
+    from django.core.cache import cache
+
+    key = f"learning:live:{contest.pk}:{contest.created_at.timestamp()}:{limit}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            {**{k: v for k, v in r.items() if k != "attempt"}, "name": r["name"][:1] + "*" * (len(r["name"]) - 1)}
+            for r in person_ranking(contest, limit)
+        ]
+        cache.set(key, rows, LIVE_SECONDS)
+    return rows
+
+
 def unit_ranking(contest: Contest) -> list[dict[str, Any]]:
     """Units by the average of their participants' best scores."""
     best = (

@@ -136,7 +136,7 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["contest", "status", "score"], name="learning_attempt_rank"),
+            models.Index(fields=["contest", "status", "-score", "seconds"], name="learning_attempt_rank"),
             models.Index(fields=["contest", "union"], name="learning_attempt_union"),
         ]
 

@@ -43,10 +43,12 @@ def my_contests(request: AuthedRequest) -> HttpResponse:
 
 
 def _eligible_contest(user, pk: int) -> tuple[Contest, Member]:
+    """The contest, if the worker's registry record lies under its 参赛范围 (else 404)."""
     member = _member(user)
-    contest = services.open_contests_for(member).select_related("org", "eligible").filter(pk=pk).first()
-    if contest is None or member is None:
+    contest = Contest.objects.select_related("org", "eligible").filter(pk=pk, status__in=["published", "closed"]).first()
+    if contest is None or not services.eligible_member(contest, member):
         raise Http404
+    assert member is not None
     return contest, member
 
 
@@ -61,7 +63,7 @@ def take_contest(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "learning/m_contest.html",
         {"tab": "services", "contest": contest, "attempts": attempts, "open": contest.starts_at <= now < contest.ends_at
-         and contest.status == "published", "top": selectors.person_ranking(contest, 10)},
+         and contest.status == "published", "top": selectors.live_ranking(contest)},
     )  # fmt: skip
 
 
@@ -132,5 +134,5 @@ def attempt_result(request: AuthedRequest, pk: int) -> HttpResponse:
         "learning/m_result.html",
         {"tab": "services", "attempt": attempt, "contest": attempt.contest,
          "rank": selectors.rank_of(attempt) if attempt.status == AttemptStatus.SUBMITTED else None,
-         "top": selectors.person_ranking(attempt.contest, 10)},
+         "top": selectors.live_ranking(attempt.contest)},
     )  # fmt: skip
