@@ -46,7 +46,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_pages import Conn, free_port, gefeng, loadavg, peak_rss_mb, start_server, worker_pids  # noqa: E402
+from load_pages import Conn, free_port, gefeng, loadavg, peak_rss_mb, start_server, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "gefeng_bench_quiz"
@@ -75,7 +75,7 @@ def _setup(participants: int, window: int) -> dict:
     from gefeng.orgs import services as org_services
     from gefeng.orgs.models import Kind
 
-    rng = random.Random(320322)
+    random.Random(320322)
 
     def node(parent, kind, name, **kw):
         return org_services.orgnode_create(actor=SYSTEM, parent=parent, kind=kind, name=name, audit_it=False, **kw)
@@ -89,8 +89,17 @@ def _setup(participants: int, window: int) -> dict:
             unions.append(node(ent, Kind.UNION, f"测试企业{t + 1}-{e + 1}工会"))
     now = timezone.now()
     users = User.objects.bulk_create(
-        [User(username=f"p{i:05d}", name=f"参赛{i}", org=unions[i % len(unions)], must_change_password=False,
-              password_changed_at=now, password="!") for i in range(participants)],  # fmt: skip
+        [
+            User(
+                username=f"p{i:05d}",
+                name=f"参赛{i}",
+                org=unions[i % len(unions)],
+                must_change_password=False,
+                password_changed_at=now,
+                password="!",
+            )
+            for i in range(participants)
+        ],
         batch_size=1000,
     )
     RoleGrant.objects.bulk_create([RoleGrant(user=u, role="worker", confirmed_at=now) for u in users], batch_size=1000)
@@ -99,21 +108,47 @@ def _setup(participants: int, window: int) -> dict:
         body = f"320322{1970 + i % 30}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
         id_number = body + id_check_char(body)
         union = unions[i % len(unions)]
-        members.append(Member(name=f"参赛{i}", id_number=id_number, id_hash=pii.blind_index(f"{id_number}#{i}"), sex="男",
-                              birth_date=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28), union=union,
-                              enterprise=union.parent, joined_on=dt.date(2015, 1, 1), user=user))  # fmt: skip
+        members.append(
+            Member(
+                name=f"参赛{i}",
+                id_number=id_number,
+                id_hash=pii.blind_index(f"{id_number}#{i}"),
+                sex="男",
+                birth_date=dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28),
+                union=union,
+                enterprise=union.parent,
+                joined_on=dt.date(2015, 1, 1),
+                user=user,
+            )
+        )
     Member.objects.bulk_create(members, batch_size=1000)
-    kinds = [("single", ["甲", "乙", "丙", "丁"], "B"), ("multiple", ["甲", "乙", "丙", "丁"], "ACD"),
-             ("judge", [], "对"), ("fill", [], "总工会")]  # fmt: skip
+    kinds = [
+        ("single", ["甲", "乙", "丙", "丁"], "B"),
+        ("multiple", ["甲", "乙", "丙", "丁"], "ACD"),
+        ("judge", [], "对"),
+        ("fill", [], "总工会"),
+    ]
     for i in range(300):
         kind, options, answer = kinds[i % 4]
-        services.question_create(actor=SYSTEM, org=county, kind=kind, text=f"第{i + 1}题：职工知识问答", options=options,
-                                 answer=answer, tags=["安全生产", "工会知识", "学习强国"][i % 3], difficulty=1 + i % 3)  # fmt: skip
+        services.question_create(
+            actor=SYSTEM,
+            org=county,
+            kind=kind,
+            text=f"第{i + 1}题：职工知识问答",
+            options=options,
+            answer=answer,
+            tags=["安全生产", "工会知识", "学习强国"][i % 3],
+            difficulty=1 + i % 3,
+        )
     contest = services.contest_create(
-        actor=SYSTEM, org=county, title="全县职工知识竞赛（压力测试）", starts_at=now - dt.timedelta(minutes=1),
-        ends_at=now + dt.timedelta(seconds=window + 600), minutes=max(window // 60, 1) + 5,
+        actor=SYSTEM,
+        org=county,
+        title="全县职工知识竞赛（压力测试）",
+        starts_at=now - dt.timedelta(minutes=1),
+        ends_at=now + dt.timedelta(seconds=window + 600),
+        minutes=max(window // 60, 1) + 5,
         draw=[{"difficulty": 1, "count": 8}, {"difficulty": 2, "count": 8}, {"difficulty": 3, "count": 4}],
-    )  # fmt: skip
+    )
     services.contest_publish(actor=SYSTEM, contest=contest)
     backend = "gefeng.accounts.backends.GuardedModelBackend"
     keys, rows, live = [], [], []
@@ -121,8 +156,12 @@ def _setup(participants: int, window: int) -> dict:
     store = SessionStore()
     for user in users:
         key = store._get_new_session_key() if hasattr(store, "_get_new_session_key") else os.urandom(16).hex()
-        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend, "_auth_user_hash": user.get_session_auth_hash(),
-                "gefeng_last": time.time() + 3600}  # fmt: skip
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": backend,
+            "_auth_user_hash": user.get_session_auth_hash(),
+            "gefeng_last": time.time() + 3600,
+        }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         live.append(UserSession(session_key=key, user=user, ip="127.0.0.1", user_agent="bench"))
         keys.append(key)
@@ -159,8 +198,14 @@ def _check(expected_path: str) -> dict:
             if stored.get(int(aid), {}).get(int(qid)) != resp:
                 lost += 1
     missing = [aid for aid in expected if int(aid) not in attempts]
-    return {"submitted": len(attempts), "answers_rows": sum(r["n"] for r in per.values()), "answers_sent": sent,
-            "lost": lost, "papers_missing": len(missing), "problems": problems[:10]}  # fmt: skip
+    return {
+        "submitted": len(attempts),
+        "answers_rows": sum(r["n"] for r in per.values()),
+        "answers_sent": sent,
+        "lost": lost,
+        "papers_missing": len(missing),
+        "problems": problems[:10],
+    }
 
 
 # ---------------------------------------------------------------------------------- the run
@@ -198,7 +243,7 @@ async def baseline(pool: Pool, n: int, cookies: dict) -> list[float]:
 
     started = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(n)))
-    return lat + [time.perf_counter() - started]
+    return [*lat, time.perf_counter() - started]
 
 
 async def participant(pool: Pool, key: str, contest: int, at: float, think: float, stats, sent, errors) -> None:
@@ -239,7 +284,7 @@ async def participant(pool: Pool, key: str, contest: int, at: float, think: floa
         if "当前排名第".encode() not in result:
             raise RuntimeError(f"result {aid}: not scored")
         sent[str(aid)] = answers
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         errors.append(str(exc))
 
 
@@ -254,13 +299,23 @@ async def run(port: int, setup: dict, args) -> tuple[dict, list[float], float, d
     errors: list[str] = []
     rng = random.Random(7)
     started = time.perf_counter()
-    await asyncio.gather(*(
-        participant(pool, key, setup["contest"], rng.uniform(0, args.window * 0.5), rng.uniform(0.1, 0.4) * args.window,
-                    stats, sent, errors)
-        for key in keys
-    ))  # fmt: skip
+    await asyncio.gather(
+        *(
+            participant(
+                pool,
+                key,
+                setup["contest"],
+                rng.uniform(0, args.window * 0.5),
+                rng.uniform(0.1, 0.4) * args.window,
+                stats,
+                sent,
+                errors,
+            )
+            for key in keys
+        )
+    )
     elapsed = time.perf_counter() - started
-    return stats, base + [base_seconds], elapsed, sent, errors
+    return stats, [*base, base_seconds], elapsed, sent, errors
 
 
 def main() -> None:
@@ -290,12 +345,19 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         gefeng(env, "migrate", "-v", "0")
-        out = subprocess.run([sys.executable, __file__, "_setup", str(args.participants), str(args.window)],
-                             env=env | {"DJANGO_SETTINGS_MODULE": "gefeng.settings"}, cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, __file__, "_setup", str(args.participants), str(args.window)],
+            env=env | {"DJANGO_SETTINGS_MODULE": "gefeng.settings"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         setup = json.loads(out.strip().splitlines()[-1])
-        print(f"{'PostgreSQL' if args.postgres else 'SQLite'}: {args.participants} participants, window {args.window} s, "
-              f"set up in {time.perf_counter() - t0:.0f} s")  # fmt: skip
+        print(
+            f"{'PostgreSQL' if args.postgres else 'SQLite'}: {args.participants} participants, window {args.window} s, "
+            f"set up in {time.perf_counter() - t0:.0f} s"
+        )
         port = free_port()
         server = start_server(env, port, args.workers)
         stats, base, elapsed, sent, errors = asyncio.run(run(port, setup, args))
@@ -304,29 +366,50 @@ def main() -> None:
         rss = peak_rss_mb(pids)
         expected = data / "expected.json"
         expected.write_text(json.dumps(sent))
-        check = json.loads(subprocess.run([sys.executable, __file__, "_check", str(expected)],
-                                          env=env | {"DJANGO_SETTINGS_MODULE": "gefeng.settings"}, cwd=ROOT, check=True,
-                                          capture_output=True, text=True).stdout.strip().splitlines()[-1])  # fmt: skip
+        check = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "_check", str(expected)],
+                env=env | {"DJANGO_SETTINGS_MODULE": "gefeng.settings"},
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         total = sum(len(v) for v in stats.values())
         print(f"load average {loadavg()}; worker peak RSS {', '.join(f'{m:.0f}' for m in rss)} MB")
         print(f"{'request':<10}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
-        print(f"{'healthz':<10}{len(base):>8}{pct(base, 0.5):>10.1f}{pct(base, 0.95):>10.1f}{pct(base, 0.99):>10.1f}"
-              f"   baseline: {len(base) / base_seconds:.0f} req/s flat out")  # fmt: skip
+        print(
+            f"{'healthz':<10}{len(base):>8}{pct(base, 0.5):>10.1f}{pct(base, 0.95):>10.1f}{pct(base, 0.99):>10.1f}"
+            f"   baseline: {len(base) / base_seconds:.0f} req/s flat out"
+        )
         everything: list[float] = []
         for kind in ("contest", "start", "paper", "submit", "result"):
             xs = stats[kind]
             everything += xs
             print(f"{kind:<10}{len(xs):>8}{pct(xs, 0.5):>10.1f}{pct(xs, 0.95):>10.1f}{pct(xs, 0.99):>10.1f}")
-        print(f"{'all':<10}{total:>8}{pct(everything, 0.5):>10.1f}{pct(everything, 0.95):>10.1f}{pct(everything, 0.99):>10.1f}"
-              f"   {total / elapsed:.1f} req/s over {elapsed:.0f} s")  # fmt: skip
-        print(f"papers submitted {check['submitted']} of {args.participants}; answers sent {check['answers_sent']}, "
-              f"stored {check['answers_rows']}, lost {check['lost']}; client errors {len(errors)}")  # fmt: skip
+        print(
+            f"{'all':<10}{total:>8}{pct(everything, 0.5):>10.1f}{pct(everything, 0.95):>10.1f}{pct(everything, 0.99):>10.1f}"  # noqa: E501
+            f"   {total / elapsed:.1f} req/s over {elapsed:.0f} s"
+        )
+        print(
+            f"papers submitted {check['submitted']} of {args.participants}; answers sent {check['answers_sent']}, "
+            f"stored {check['answers_rows']}, lost {check['lost']}; client errors {len(errors)}"
+        )
         for e in errors[:5]:
             print("  error:", e)
         for p in check["problems"]:
             print("  problem:", p)
-        ok = (pct(everything, 0.95) < 200 and pct(everything, 0.99) < 500 and check["lost"] == 0 and not errors
-              and not check["problems"] and check["submitted"] == args.participants)  # fmt: skip
+        ok = (
+            pct(everything, 0.95) < 200
+            and pct(everything, 0.99) < 500
+            and check["lost"] == 0
+            and not errors
+            and not check["problems"]
+            and check["submitted"] == args.participants
+        )
         print("targets (p95 < 200 ms, p99 < 500 ms, 0 lost answers):", "met" if ok else "NOT met")
         if not ok:
             sys.exit(1)

@@ -67,7 +67,11 @@ def bank(org: Any, copies: int = 4) -> list[Any]:
     out = []
     for i in range(copies):
         for kind, text, opts, answer, tag in QUESTIONS:
-            out.append(services.question_create(actor=SYSTEM, org=org, kind=kind, text=f"{text}（{i}）", options=opts, answer=answer, tags=tag))
+            out.append(
+                services.question_create(
+                    actor=SYSTEM, org=org, kind=kind, text=f"{text}（{i}）", options=opts, answer=answer, tags=tag
+                )
+            )
     return out
 
 
@@ -100,11 +104,18 @@ def world(tree: Any) -> World:
 
     campaign = Campaign.objects.filter(org=tree.henghui).first()
     if campaign is None:
-        people = [person(tree.henghui_union, n, party=i % 2 == 0) for i, n in enumerate(["恒辉张三", "恒辉李四", "恒辉王五", "恒辉赵六"])]
+        people = [
+            person(tree.henghui_union, n, party=i % 2 == 0)
+            for i, n in enumerate(["恒辉张三", "恒辉李四", "恒辉王五", "恒辉赵六"])
+        ]
         worker_member = person(tree.xinge_union, "孙大伟")
         person(tree.xinge_union, "新格钱七", party=True)
         campaign = services.campaign_create(
-            actor=SYSTEM, org=tree.henghui, name="恒辉学习强国", starts_on=dt.date(2021, 1, 1), target_orgs=[tree.henghui]
+            actor=SYSTEM,
+            org=tree.henghui,
+            name="恒辉学习强国",
+            starts_on=dt.date(2021, 1, 1),
+            target_orgs=[tree.henghui],
         )
         rnd = services.round_create(actor=SYSTEM, campaign=campaign, as_of=dt.date(2021, 1, 8))
         upload = sheet([[p.name, p.id_number, 80 + i] for i, p in enumerate(people[:3])], ["姓名", "身份证号", "得分"])
@@ -113,22 +124,38 @@ def world(tree: Any) -> World:
         bank(tree.county)
         now = timezone.now()
         contest = services.contest_create(
-            actor=SYSTEM, org=tree.henghui, title="恒辉编织安全知识竞赛", starts_at=now - dt.timedelta(hours=2),
-            ends_at=now + dt.timedelta(hours=2), draw=[{"count": 5}], winners=3,
-        )  # fmt: skip
+            actor=SYSTEM,
+            org=tree.henghui,
+            title="恒辉编织安全知识竞赛",
+            starts_at=now - dt.timedelta(hours=2),
+            ends_at=now + dt.timedelta(hours=2),
+            draw=[{"count": 5}],
+            winners=3,
+        )
         contest = services.contest_publish(actor=SYSTEM, contest=contest)
         attempt = services.attempt_start(actor=SYSTEM, contest=contest, session_key="s1", member=people[0])
         services.attempt_submit(actor=SYSTEM, attempt=attempt, session_key="s1", responses=right_answers(attempt))
         services.contest_close(actor=SYSTEM, contest=contest)
         open_contest = services.contest_create(
-            actor=SYSTEM, org=tree.county, title="全县职工安全知识竞赛", starts_at=now - dt.timedelta(hours=1),
-            ends_at=now + dt.timedelta(days=1), draw=[{"count": 5}],
-        )  # fmt: skip
+            actor=SYSTEM,
+            org=tree.county,
+            title="全县职工安全知识竞赛",
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(days=1),
+            draw=[{"count": 5}],
+        )
         open_contest = services.contest_publish(actor=SYSTEM, contest=open_contest)
         services.position_create(actor=SYSTEM, org=tree.henghui, kind="reading", name="恒辉编织歌风书房", books=1200)
-        safety = services.safety_campaign_create(actor=SYSTEM, org=tree.henghui, kind="ankang", name="恒辉编织安康杯", year=2021)
+        safety = services.safety_campaign_create(
+            actor=SYSTEM, org=tree.henghui, kind="ankang", name="恒辉编织安康杯", year=2021
+        )
         services.safety_session_record(
-            actor=SYSTEM, campaign=safety, enterprise=tree.henghui, held_on=dt.date(2021, 6, 1), title="安全生产月", trainees=120
+            actor=SYSTEM,
+            campaign=safety,
+            enterprise=tree.henghui,
+            held_on=dt.date(2021, 6, 1),
+            title="安全生产月",
+            trainees=120,
         )
         services.party_org_create(actor=SYSTEM, org=tree.henghui, name="恒辉编织党支部")
     user = User.objects.filter(username="worker").first()

@@ -37,7 +37,12 @@ def test_target_and_rate_come_from_the_registry(tree):
 def test_party_target_counts_party_members_only(tree):
     world(tree)
     campaign = services.campaign_create(
-        actor=SYSTEM, org=tree.county, name="党员学习", starts_on=dt.date(2021, 1, 1), target="party", target_orgs=[tree.county]
+        actor=SYSTEM,
+        org=tree.county,
+        name="党员学习",
+        starts_on=dt.date(2021, 1, 1),
+        target="party",
+        target_orgs=[tree.county],
     )
     rnd = services.round_create(actor=SYSTEM, campaign=campaign, as_of=dt.date(2021, 3, 1))
     assert rnd.target_count == 3  # 恒辉张三, 恒辉王五, 新格钱七
@@ -85,14 +90,24 @@ def test_import_matches_by_phone_and_name(tree):
 
 def test_another_campaigns_sheet_is_refused_whole(tree):
     w = world(tree)
-    services.campaign_create(actor=SYSTEM, org=tree.henghui, name="恒辉主题学习", starts_on=dt.date(2021, 1, 1), target_orgs=[tree.henghui])
+    services.campaign_create(
+        actor=SYSTEM, org=tree.henghui, name="恒辉主题学习", starts_on=dt.date(2021, 1, 1), target_orgs=[tree.henghui]
+    )
     rnd = services.round_create(actor=SYSTEM, campaign=w.campaign, as_of=dt.date(2021, 1, 22))
     p = w.people[0]
     with pytest.raises(ValidationError) as exc:
-        services.results_import(actor=SYSTEM, round=rnd, upload=sheet([[p.name, p.id_number, 1]], ["姓名", "身份证号", "得分"], title="恒辉主题学习成绩"))
+        services.results_import(
+            actor=SYSTEM,
+            round=rnd,
+            upload=sheet([[p.name, p.id_number, 1]], ["姓名", "身份证号", "得分"], title="恒辉主题学习成绩"),
+        )
     assert "不是本活动" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        services.results_import(actor=SYSTEM, round=rnd, upload=sheet([[p.name, p.id_number, 1, "第5期"]], ["姓名", "身份证号", "得分", "期数"]))
+        services.results_import(
+            actor=SYSTEM,
+            round=rnd,
+            upload=sheet([[p.name, p.id_number, 1, "第5期"]], ["姓名", "身份证号", "得分", "期数"]),
+        )
     assert "第5期" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         services.results_import(actor=SYSTEM, round=rnd, upload=sheet([[p.name, 1]], ["姓名", "得分"]))
@@ -123,8 +138,11 @@ def test_rates_by_town_and_distribution(tree):
 
 def test_bank_import_is_all_or_nothing(tree):
     headers = ["题型", "题干", "选项A", "选项B", "答案", "标签", "难度"]
-    good = [["单选", "一加一等于几？", "二", "三", "A", "常识", "易"], ["判断", "地球是圆的。", "", "", "对", "常识", "中"]]
-    bad = good + [["单选", "缺答案的题", "甲", "乙", "", "常识", "易"], ["多选", "答案越界", "甲", "乙", "AZ", "", ""]]
+    good = [
+        ["单选", "一加一等于几？", "二", "三", "A", "常识", "易"],
+        ["判断", "地球是圆的。", "", "", "对", "常识", "中"],
+    ]
+    bad = [*good, ["单选", "缺答案的题", "甲", "乙", "", "常识", "易"], ["多选", "答案越界", "甲", "乙", "AZ", "", ""]]
     before = Question.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.questions_import(actor=SYSTEM, org=tree.county, upload=sheet(bad, headers))
@@ -174,7 +192,9 @@ def test_late_answers_are_refused(tree, personas):
     attempt = services.attempt_start(actor=user, contest=w.open_contest, session_key="k")
     late = attempt.deadline + dt.timedelta(seconds=31)
     with pytest.raises(ValidationError, match="已超过答题时间"):
-        services.attempt_submit(actor=user, attempt=attempt, session_key="k", responses=right_answers(attempt), now=late)
+        services.attempt_submit(
+            actor=user, attempt=attempt, session_key="k", responses=right_answers(attempt), now=late
+        )
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.EXPIRED and not Answer.objects.filter(attempt=attempt).exists()
 
@@ -189,9 +209,14 @@ def test_best_of_n_ranking(tree):
     w = world(tree)
     now = timezone.now()
     contest = services.contest_create(
-        actor=SYSTEM, org=tree.henghui, title="两次机会", starts_at=now - dt.timedelta(hours=1),
-        ends_at=now + dt.timedelta(hours=1), draw=[{"count": 5}], attempts=2,
-    )  # fmt: skip
+        actor=SYSTEM,
+        org=tree.henghui,
+        title="两次机会",
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=1),
+        draw=[{"count": 5}],
+        attempts=2,
+    )
     contest = services.contest_publish(actor=SYSTEM, contest=contest)
     a, b = w.people[0], w.people[1]
     t1 = services.attempt_start(actor=SYSTEM, contest=contest, session_key="a", member=a)
@@ -210,8 +235,14 @@ def test_draw_needs_enough_questions(tree):
     bank(tree.henghui, copies=1)
     now = timezone.now()
     with pytest.raises(ValidationError) as exc:
-        services.contest_create(actor=SYSTEM, org=tree.henghui, title="题不够", starts_at=now, ends_at=now + dt.timedelta(hours=1),
-                                draw=[{"tag": "安全", "count": 3}])  # fmt: skip
+        services.contest_create(
+            actor=SYSTEM,
+            org=tree.henghui,
+            title="题不够",
+            starts_at=now,
+            ends_at=now + dt.timedelta(hours=1),
+            draw=[{"tag": "安全", "count": 3}],
+        )
     assert "只有 1 道" in str(exc.value)
 
 

@@ -43,11 +43,17 @@ MATRIX = {
     "learning:campaign-list": Case(ok=OFFICERS),
     "learning:campaign-create": Case(ok=MANAGERS, methods=GET_POST),
     "learning:campaign-detail": Case(ok=SEES, kwargs=_pk("campaign")),
-    "learning:round-create": Case(ok=RUNS, kwargs=_pk("campaign"), methods=POST, success=REDIRECT,
-                                  data=_post(as_of="2021-03-05")),  # fmt: skip
+    "learning:round-create": Case(
+        ok=RUNS, kwargs=_pk("campaign"), methods=POST, success=REDIRECT, data=_post(as_of="2021-03-05")
+    ),
     "learning:round-detail": Case(ok=SEES, kwargs=_pk("round")),
-    "learning:round-enter": Case(ok=RUNS, kwargs=_pk("round"), methods=POST, success=REDIRECT,
-                                 data=lambda t, p: {"id_number": world(t).people[3].id_number, "score": "60"}),  # fmt: skip
+    "learning:round-enter": Case(
+        ok=RUNS,
+        kwargs=_pk("round"),
+        methods=POST,
+        success=REDIRECT,
+        data=lambda t, p: {"id_number": world(t).people[3].id_number, "score": "60"},
+    ),
     "learning:round-import": Case(ok=RUNS, kwargs=_pk("round"), methods=POST, success=REDIRECT),
     "learning:round-circulate": Case(ok=RUNS, kwargs=_pk("round"), methods=POST, success=REDIRECT),
     "learning:round-circular": Case(ok=SEES, kwargs=_pk("round")),
@@ -72,15 +78,17 @@ MATRIX = {
     "learning:party": Case(ok=OFFICERS),
     "learning:party-org-create": Case(ok=MANAGERS, methods=POST, success=REDIRECT),
     "learning:development-record": Case(ok=MANAGERS, methods=POST, success=REDIRECT),
-    "learning:building-item-create": Case(ok=MANAGERS, methods=POST, success=REDIRECT,
-                                          data=_post(year="2021", text="党建带工建纳入年度工作安排")),  # fmt: skip
+    "learning:building-item-create": Case(
+        ok=MANAGERS, methods=POST, success=REDIRECT, data=_post(year="2021", text="党建带工建纳入年度工作安排")
+    ),
     "learning:position-list": Case(ok=OFFICERS),
     "learning:position-create": Case(ok=MANAGERS, methods=GET_POST),
     "learning:position-detail": Case(ok=SEES, kwargs=_pk("position")),
     "learning:activity-record": Case(ok=RUNS, kwargs=_pk("position"), methods=POST, success=REDIRECT),
     "learning:safety-list": Case(ok=OFFICERS),
-    "learning:safety-create": Case(ok=MANAGERS, methods=POST, success=REDIRECT,
-                                   data=_post(kind="baituan", name="百团进百万企业", year="2021")),  # fmt: skip
+    "learning:safety-create": Case(
+        ok=MANAGERS, methods=POST, success=REDIRECT, data=_post(kind="baituan", name="百团进百万企业", year="2021")
+    ),
     "learning:safety-detail": Case(ok=SEES, kwargs=_pk("safety")),
     "learning:session-record": Case(ok=RUNS, kwargs=_pk("safety"), methods=POST, success=REDIRECT),
 }

@@ -24,7 +24,9 @@ class LearningConfig(AppConfig):
             menu.Item(_("题库"), "learning:question-list", "learning.view", "list-check", show=menu.not_self_only),
             menu.Item(_("党建带工建"), "learning:party", "learning.view", "flag", show=menu.not_self_only),
             menu.Item(_("阵地建设"), "learning:position-list", "learning.view", "house", show=menu.not_self_only),
-            menu.Item(_("安全生产活动"), "learning:safety-list", "learning.view", "shield-check", show=menu.not_self_only),
+            menu.Item(
+                _("安全生产活动"), "learning:safety-list", "learning.view", "shield-check", show=menu.not_self_only
+            ),
         )
         registry.register(
             registry.Service(

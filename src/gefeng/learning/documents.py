@@ -47,7 +47,16 @@ def _font(run: Any, name: str, size: float, *, bold: bool = False, color: RGBCol
         fonts.set(qn(attr), name)
 
 
-def _para(doc: Any, text: str, *, font: str = "仿宋_GB2312", size: float = 16, align: Any = None, indent: bool = False, **kw: Any) -> Any:
+def _para(
+    doc: Any,
+    text: str,
+    *,
+    font: str = "仿宋_GB2312",
+    size: float = 16,
+    align: Any = None,
+    indent: bool = False,
+    **kw: Any,
+) -> Any:
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -89,7 +98,7 @@ def circular_context(rnd: Round) -> dict[str, Any]:
         "top": top,
         "lagging": lag,
         "lag_rate": conf.get("LEARNING_LAGGING_RATE"),
-        "date": chinese_date((rnd.circulated_at.date() if rnd.circulated_at else rnd.as_of)),
+        "date": chinese_date(rnd.circulated_at.date() if rnd.circulated_at else rnd.as_of),
     }
 
 
@@ -102,7 +111,11 @@ def _table(doc: Any, rows: list[dict[str, Any]]) -> None:
         _font(cell.paragraphs[0].add_run(text), "黑体", 10.5)
     for i, r in enumerate(rows, 1):
         avg = "—" if r["average"] is None else f"{r['average']:.1f}"
-        for cell, text in zip(table.add_row().cells, (str(i), r["name"], str(r["target"]), str(r["participants"]), percent(r["rate"]), avg), strict=True):
+        for cell, text in zip(
+            table.add_row().cells,
+            (str(i), r["name"], str(r["target"]), str(r["participants"]), percent(r["rate"]), avg),
+            strict=True,
+        ):
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 10.5)
 
@@ -162,7 +175,12 @@ def certificate_docx(attempt: Attempt, rank: int) -> bytes:
     _para(doc, "荣 誉 证 书", font="方正小标宋简体", size=36, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
     _para(doc, "", size=16)
     _para(doc, f"{attempt.member.name} 同志：", size=20)
-    _para(doc, f"在{contest.org.name}举办的“{contest.title}”中，成绩 {attempt.score} 分，名列第 {rank} 名，特发此证，以资鼓励。", size=20, indent=True)
+    _para(
+        doc,
+        f"在{contest.org.name}举办的“{contest.title}”中，成绩 {attempt.score} 分，名列第 {rank} 名，特发此证，以资鼓励。",  # noqa: E501
+        size=20,
+        indent=True,
+    )
     _para(doc, "", size=16)
     _para(doc, contest.org.name, size=18, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _para(doc, chinese_date(contest.ends_at.date()), size=18, align=WD_ALIGN_PARAGRAPH.RIGHT)

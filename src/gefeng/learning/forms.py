@@ -21,7 +21,9 @@ from gefeng.learning.models import (
 )
 from gefeng.orgs.models import Kind, OrgNode
 
-UNITS = OrgNode.objects.filter(kind__in=[Kind.COUNTY, Kind.TOWN, Kind.MEMBER_UNIT, Kind.ENTERPRISE, Kind.UNION]).order_by("path")
+UNITS = OrgNode.objects.filter(
+    kind__in=[Kind.COUNTY, Kind.TOWN, Kind.MEMBER_UNIT, Kind.ENTERPRISE, Kind.UNION]
+).order_by("path")
 MANAGE = "learning.manage"
 
 
@@ -74,7 +76,11 @@ class QuestionForm(StyledFormMixin, forms.Form):
     option_b = forms.CharField(label=_("选项B"), required=False)
     option_c = forms.CharField(label=_("选项C"), required=False)
     option_d = forms.CharField(label=_("选项D"), required=False)
-    answer = forms.CharField(label=_("答案"), max_length=200, help_text=_("选择题填字母（如 B、ACD），判断题填对/错，填空题多个答案用 | 分隔"))
+    answer = forms.CharField(
+        label=_("答案"),
+        max_length=200,
+        help_text=_("选择题填字母（如 B、ACD），判断题填对/错，填空题多个答案用 | 分隔"),
+    )
     tags = forms.CharField(label=_("标签"), required=False)
     difficulty = forms.TypedChoiceField(label=_("难度"), choices=Difficulty.choices, coerce=int, initial=2)
     explanation = forms.CharField(label=_("解析"), required=False)
@@ -90,7 +96,9 @@ class ContestForm(ScopedFormMixin, StyledFormMixin, forms.Form):
     attempts = forms.IntegerField(label=_("可答次数"), initial=1, min_value=1, max_value=10)
     winners = forms.IntegerField(label=_("获奖人数"), initial=10, min_value=0, max_value=1000)
     tag = forms.CharField(label=_("抽题标签"), required=False, help_text=_("留空为不限"))
-    difficulty = forms.TypedChoiceField(label=_("抽题难度"), choices=[(0, "不限"), *Difficulty.choices], coerce=int, initial=0)
+    difficulty = forms.TypedChoiceField(
+        label=_("抽题难度"), choices=[(0, "不限"), *Difficulty.choices], coerce=int, initial=0
+    )
     count = forms.IntegerField(label=_("抽题数量"), initial=20, min_value=1, max_value=200)
 
 
@@ -98,7 +106,9 @@ class PartyOrgForm(ScopedFormMixin, StyledFormMixin, forms.Form):
     org = NodeField(UNITS, perm=MANAGE, label=_("所在单位"))
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类别"), choices=PartyKind.choices)
-    team = ScopedModelChoiceField(OrgNode.objects.filter(kind=Kind.TEAM), perm=MANAGE, label=_("所建班组"), required=False)
+    team = ScopedModelChoiceField(
+        OrgNode.objects.filter(kind=Kind.TEAM), perm=MANAGE, label=_("所建班组"), required=False
+    )
 
 
 class DevelopmentForm(StyledFormMixin, forms.Form):

@@ -45,30 +45,46 @@ def _rate(participants: int, target: int) -> float | None:
 def unit_rates(rnd: Round, level: str = UNION) -> list[dict[str, Any]]:
     """The round's rates per union, or per town / member unit (the county's direct children),
     from its tallies; ordered from the highest rate down."""
-    tallies = list(RoundTally.objects.filter(round=rnd).select_related("union").only(
-        "target", "participants", "score_sum", "union__name", "union__short_name", "union__path"
-    ))  # fmt: skip
+    tallies = list(
+        RoundTally.objects.filter(round=rnd)
+        .select_related("union")
+        .only("target", "participants", "score_sum", "union__name", "union__short_name", "union__path")
+    )
     groups: dict[Any, dict[str, Any]] = {}
     if level == TOWN:
         depth = len(rnd.campaign.org.path) + SEGMENT if rnd.campaign.org.path else 2 * SEGMENT
         depth = max(depth, 2 * SEGMENT)
         names = {
             n.path: n
-            for n in OrgNode.objects.filter(path__in={t.union.path[:depth] for t in tallies}).only("name", "short_name", "path", "kind")
+            for n in OrgNode.objects.filter(path__in={t.union.path[:depth] for t in tallies}).only(
+                "name", "short_name", "path", "kind"
+            )
         }
         for t in tallies:
             node = names.get(t.union.path[:depth])
             key = node.path if node else t.union.path[:depth]
-            g = groups.setdefault(key, {"node": node, "name": node.name if node else "—", "target": 0, "participants": 0, "score_sum": Decimal(0)})
+            g = groups.setdefault(
+                key,
+                {
+                    "node": node,
+                    "name": node.name if node else "—",
+                    "target": 0,
+                    "participants": 0,
+                    "score_sum": Decimal(0),
+                },
+            )
             g["target"] += t.target
             g["participants"] += t.participants
             g["score_sum"] += t.score_sum
     else:
         for t in tallies:
             groups[t.union_id] = {
-                "node": t.union, "name": t.union.short_name or t.union.name, "target": t.target,
-                "participants": t.participants, "score_sum": t.score_sum,
-            }  # fmt: skip
+                "node": t.union,
+                "name": t.union.short_name or t.union.name,
+                "target": t.target,
+                "participants": t.participants,
+                "score_sum": t.score_sum,
+            }
     out = []
     for g in groups.values():
         g["rate"] = _rate(g["participants"], g["target"])
@@ -81,14 +97,20 @@ def unit_rates(rnd: Round, level: str = UNION) -> list[dict[str, Any]]:
 def lagging(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Units below the lagging rate (`LEARNING_LAGGING_RATE` per cent), lowest first."""
     limit = conf.get("LEARNING_LAGGING_RATE") / 100
-    return sorted((r for r in rows if r["target"] and (r["rate"] or 0) < limit), key=lambda r: (r["rate"] or 0, r["name"]))
+    return sorted(
+        (r for r in rows if r["target"] and (r["rate"] or 0) < limit), key=lambda r: (r["rate"] or 0, r["name"])
+    )
 
 
 def distribution(rnd: Round) -> list[tuple[str, int]]:
     """Participants by score band (share of the full score)."""
     full = rnd.campaign.full_score
-    bands = [("90%以上", Decimal("0.9"), None), ("80%～90%", Decimal("0.8"), Decimal("0.9")),
-             ("60%～80%", Decimal("0.6"), Decimal("0.8")), ("60%以下", None, Decimal("0.6"))]  # fmt: skip
+    bands = [
+        ("90%以上", Decimal("0.9"), None),
+        ("80%～90%", Decimal("0.8"), Decimal("0.9")),
+        ("60%～80%", Decimal("0.6"), Decimal("0.8")),
+        ("60%以下", None, Decimal("0.6")),
+    ]
     agg: dict[str, Any] = {}
     for label, low, high in bands:
         q = Q()
@@ -115,13 +137,19 @@ def trend_svg(points: list[dict[str, Any]], width: int = 360, height: int = 90) 
     if not points:
         return ""
     bar = width / max(len(points), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 16}" role="img" aria-label="参学率走势">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 16}" role="img" aria-label="参学率走势">'  # noqa: E501
+    ]
     for i, p in enumerate(points):
         rate = p["rate"] or 0
         h = round(rate * height, 1)
         x = round(i * bar + 2, 1)
-        parts.append(f'<rect x="{x}" y="{round(height - h, 1)}" width="{round(bar - 4, 1)}" height="{h}" fill="#c00000"><title>第{p["number"]}期 {rate * 100:.1f}%</title></rect>')
-        parts.append(f'<text x="{round(x + (bar - 4) / 2, 1)}" y="{height + 12}" font-size="9" text-anchor="middle">{p["number"]}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{round(height - h, 1)}" width="{round(bar - 4, 1)}" height="{h}" fill="#c00000"><title>第{p["number"]}期 {rate * 100:.1f}%</title></rect>'  # noqa: E501
+        )
+        parts.append(
+            f'<text x="{round(x + (bar - 4) / 2, 1)}" y="{height + 12}" font-size="9" text-anchor="middle">{p["number"]}</text>'  # noqa: E501
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -144,15 +172,33 @@ def person_ranking(contest: Contest, limit: int = 50) -> list[dict[str, Any]]:
     qs = (
         Attempt.objects.filter(contest=contest, status=AttemptStatus.SUBMITTED)
         .select_related("member", "union")
-        .only("score", "seconds", "correct", "member__name", "union__name", "union__short_name", "member_id", "submitted_at")
+        .only(
+            "score",
+            "seconds",
+            "correct",
+            "member__name",
+            "union__name",
+            "union__short_name",
+            "member_id",
+            "submitted_at",
+        )
         .order_by("-score", "seconds", "submitted_at", "pk")
     )
     for a in qs.iterator(chunk_size=200):
         if a.member_id in seen:
             continue
         seen.add(a.member_id)
-        out.append({"rank": len(out) + 1, "attempt": a, "name": a.member.name, "unit": a.union.short_name or a.union.name,
-                    "score": a.score, "seconds": a.seconds, "correct": a.correct})  # fmt: skip
+        out.append(
+            {
+                "rank": len(out) + 1,
+                "attempt": a,
+                "name": a.member.name,
+                "unit": a.union.short_name or a.union.name,
+                "score": a.score,
+                "seconds": a.seconds,
+                "correct": a.correct,
+            }
+        )
         if len(out) >= limit:
             break
     return out
@@ -189,7 +235,7 @@ def unit_ranking(contest: Contest) -> list[dict[str, Any]]:
     for row in best:
         groups[row["union_id"]].append(row["best"])
     names = {n.pk: n.short_name or n.name for n in OrgNode.objects.filter(pk__in=groups).only("name", "short_name")}
-    rows = [{"name": names.get(k, "—"), "participants": len(v), "average": sum(v) / len(v)} for k, v in groups.items()]
+    rows: list[dict[str, Any]] = [{"name": names.get(k, "—"), "participants": len(v), "average": sum(v) / len(v)} for k, v in groups.items()]
     rows.sort(key=lambda r: (-r["average"], -r["participants"], r["name"]))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
@@ -208,7 +254,9 @@ def contest_stats(contest: Contest) -> dict[str, Any]:
 def rank_of(attempt: Attempt) -> int | None:
     """The participant's place in the ranking (best attempts), or None if not submitted."""
     best = (
-        Attempt.objects.filter(contest_id=attempt.contest_id, member_id=attempt.member_id, status=AttemptStatus.SUBMITTED)
+        Attempt.objects.filter(
+            contest_id=attempt.contest_id, member_id=attempt.member_id, status=AttemptStatus.SUBMITTED
+        )
         .order_by("-score", "seconds", "submitted_at", "pk")
         .first()
     )

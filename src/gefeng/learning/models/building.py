@@ -64,7 +64,7 @@ STAGE_DATE = {
 
 
 @scope.rule(org="union__", view="learning.view")
-class PartyDevelopment(models.Model):
+class PartyDevelopment(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """One registry member's way into the party, stage by stage, with the date of each."""
 
     member = models.OneToOneField("members.Member", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
@@ -89,7 +89,7 @@ class PartyDevelopment(models.Model):
 
 
 @scope.rule(org="org__", view="learning.view")
-class BuildingItem(models.Model):
+class BuildingItem(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """A 党建带工建 item in an organisation's yearly plan."""
 
     org = models.ForeignKey("orgs.OrgNode", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
@@ -125,7 +125,9 @@ class Position(models.Model):
     kind = models.CharField(_("类别"), max_length=10, choices=PositionKind.choices)
     name = models.CharField(_("名称"), max_length=100)
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    theme = models.CharField(_("教育类别"), max_length=50, blank=True, help_text=_("教育基地：红色教育、道德模范教育等"))
+    theme = models.CharField(
+        _("教育类别"), max_length=50, blank=True, help_text=_("教育基地：红色教育、道德模范教育等")
+    )
     capacity = models.PositiveIntegerField(_("容纳人数"), null=True, blank=True)
     hours = models.CharField(_("开放时间"), max_length=100, blank=True)
     books = models.PositiveIntegerField(_("藏书（册）"), null=True, blank=True)
@@ -146,7 +148,7 @@ class Position(models.Model):
 
 
 @scope.rule(org="position__org__", view="learning.view")
-class PositionActivity(models.Model):
+class PositionActivity(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """A visit or activity at a position (a reading activity, an education visit) with attendance."""
 
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="activities")
@@ -181,7 +183,7 @@ class SafetyCampaign(models.Model):
 
 
 @scope.rule(org="enterprise__", view="learning.view")
-class SafetySession(models.Model):
+class SafetySession(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """A session at an enterprise: the trainees counted (or taken from the registry) and the
     materials handed out."""
 

@@ -74,9 +74,7 @@ class Contest(models.Model):
     draw (`draw`: [{"tag": "", "difficulty": 0, "count": n}], 0/"" meaning any) and the rules."""
 
     org = models.ForeignKey("orgs.OrgNode", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
-    eligible = models.ForeignKey(
-        "orgs.OrgNode", verbose_name=_("参赛范围"), on_delete=models.PROTECT, related_name="+"
-    )
+    eligible = models.ForeignKey("orgs.OrgNode", verbose_name=_("参赛范围"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("名称"), max_length=100)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
@@ -110,7 +108,7 @@ class AttemptStatus(models.TextChoices):
 
 
 @scope.rule(org="union__", person="user_id", view="learning.view")
-class Attempt(models.Model):
+class Attempt(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="attempt_set")
     member = models.ForeignKey("members.Member", verbose_name=_("参赛人"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -142,7 +140,7 @@ class Attempt(models.Model):
 
 
 @scope.rule(org="attempt__union__", person="attempt__user_id", view="learning.view")
-class Answer(models.Model):
+class Answer(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     response = models.CharField(max_length=200, blank=True)

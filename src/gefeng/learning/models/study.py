@@ -63,7 +63,7 @@ class Campaign(models.Model):
 
 
 @scope.rule(org="campaign__org__", view="learning.view")
-class CampaignListed(models.Model):
+class CampaignListed(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """A person of a campaign's named list (target = 指定名单)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="listed")
@@ -89,9 +89,7 @@ class Round(models.Model):
     score_sum = models.DecimalField(max_digits=14, decimal_places=1, default=0)
     doc_number = models.CharField(_("通报文号"), max_length=40, blank=True)
     circulated_at = models.DateTimeField(null=True, blank=True)
-    circulated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    circulated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,7 +117,7 @@ class Source(models.TextChoices):
 
 
 @scope.rule(org="union__", view="learning.view")
-class StudyResult(models.Model):
+class StudyResult(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """One person's result in one round (unique): the score and study time the platform reports,
     at the union the person belonged to when it was recorded."""
 
@@ -142,7 +140,7 @@ class StudyResult(models.Model):
 
 
 @scope.rule(org="union__", view="learning.view")
-class RoundTally(models.Model):
+class RoundTally(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """Counts of one round at one union: the target from the registry on the round's date, the
     participants and their score sum. Rewritten whole when the round's results change."""
 
@@ -157,7 +155,7 @@ class RoundTally(models.Model):
 
 
 @scope.rule(org="round__campaign__org__", view="learning.view")
-class ResultImport(models.Model):
+class ResultImport(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
     """One imported result sheet: what was read, matched and refused (row-level report)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="imports")

@@ -37,7 +37,9 @@ def require_org(actor: Any, org: OrgNode | None, field: str = "org") -> OrgNode:
     return org
 
 
-def decimal_of(value: Any, field: str, label: str, *, low: Decimal = Decimal(0), high: Decimal | None = None) -> Decimal:
+def decimal_of(
+    value: Any, field: str, label: str, *, low: Decimal = Decimal(0), high: Decimal | None = None
+) -> Decimal:
     text = str(value if value is not None else "").strip()
     try:
         number = Decimal(text)

@@ -84,7 +84,14 @@ def clean_question(kind: Any, text: Any, options: list[Any], answer: Any, diffic
     if errors:
         raise ValidationError(errors)
     tag_text = ",".join(t for t in re.split(r"[,，、;；\s]+", clean_text(tags)) if t)[:100]
-    return {"kind": kind_value, "text": body[:2000], "options": opts, "answer": key[:200], "difficulty": level, "tags": tag_text}
+    return {
+        "kind": kind_value,
+        "text": body[:2000],
+        "options": opts,
+        "answer": key[:200],
+        "difficulty": level,
+        "tags": tag_text,
+    }
 
 
 @accepts_system
@@ -121,9 +128,13 @@ def questions_import(*, actor: Any, org: OrgNode, upload: Any) -> int:
         v = row.values
         try:
             data = clean_question(
-                v.get("kind"), v.get("text"), [v.get(f"opt{c}", "") for c in LETTERS[:6]],
-                v.get("answer"), v.get("difficulty"), v.get("tags"),
-            )  # fmt: skip
+                v.get("kind"),
+                v.get("text"),
+                [v.get(f"opt{c}", "") for c in LETTERS[:6]],
+                v.get("answer"),
+                v.get("difficulty"),
+                v.get("tags"),
+            )
         except ValidationError as exc:
             problems.append(f"第{row.number}行：" + "；".join(exc.messages))
             continue
@@ -133,5 +144,7 @@ def questions_import(*, actor: Any, org: OrgNode, upload: Any) -> int:
     if not made:
         raise ValidationError({"file": ["表中没有试题。"]})
     Question.objects.bulk_create(made, batch_size=500)
-    audit.record(actor=actor, action="learning.question.imported", obj=org, changes={"file": filename, "rows": len(made)})
+    audit.record(
+        actor=actor, action="learning.question.imported", obj=org, changes={"file": filename, "rows": len(made)}
+    )
     return len(made)

@@ -50,7 +50,9 @@ def _name(value: Any, field: str = "name", label: str = "名称") -> str:
 
 @accepts_system
 @transaction.atomic
-def party_org_create(*, actor: Any, org: OrgNode, name: Any, kind: str = PartyKind.BRANCH, team: OrgNode | None = None, note: Any = "") -> PartyOrg:
+def party_org_create(
+    *, actor: Any, org: OrgNode, name: Any, kind: str = PartyKind.BRANCH, team: OrgNode | None = None, note: Any = ""
+) -> PartyOrg:
     """A party organisation on a node; a 党小组 may be built on a 班组 under it (党小组+班组)."""
     _party_on()
     require_org(actor, org)
@@ -62,13 +64,20 @@ def party_org_create(*, actor: Any, org: OrgNode, name: Any, kind: str = PartyKi
     if PartyOrg.objects.filter(org=org, name=title).exists():
         raise ValidationError({"name": ["本单位已有同名的党组织。"]})
     party = PartyOrg.objects.create(org=org, name=title, kind=kind, team=team, note=clean_text(note)[:200])
-    audit.record(actor=actor, action="learning.party_org.created", obj=party, changes={"kind": kind, "team": team.name if team else ""})
+    audit.record(
+        actor=actor,
+        action="learning.party_org.created",
+        obj=party,
+        changes={"kind": kind, "team": team.name if team else ""},
+    )
     return party
 
 
 @accepts_system
 @transaction.atomic
-def development_record(*, actor: Any, member: Member, stage: str, on: Any, party_org: PartyOrg | None = None) -> PartyDevelopment:
+def development_record(
+    *, actor: Any, member: Member, stage: str, on: Any, party_org: PartyOrg | None = None
+) -> PartyDevelopment:
     """Move a registry member to a development stage on a date (申请 → 积极分子 → 发展对象 →
     预备党员 → 正式党员, 《中国共产党发展党员工作细则》): stages go forward only, dates in order."""
     _party_on()
@@ -138,22 +147,40 @@ def position_create(
     items = conf.checklist()
     marks = {item: bool((checklist or {}).get(item)) for item in items} if kind == PositionKind.HOME else {}
     position = Position.objects.create(
-        org=org, kind=kind, name=title, place=clean_text(place)[:200], theme=clean_text(theme)[:50],
-        capacity=capacity, hours=clean_text(hours)[:100], books=books, level=level if kind == PositionKind.HOME else "",
-        level_year=level_year, checklist=marks, opened_on=opened_on,
-    )  # fmt: skip
+        org=org,
+        kind=kind,
+        name=title,
+        place=clean_text(place)[:200],
+        theme=clean_text(theme)[:50],
+        capacity=capacity,
+        hours=clean_text(hours)[:100],
+        books=books,
+        level=level if kind == PositionKind.HOME else "",
+        level_year=level_year,
+        checklist=marks,
+        opened_on=opened_on,
+    )
     audit.record(actor=actor, action="learning.position.created", obj=position, changes={"kind": kind, "level": level})
     return position
 
 
 @accepts_system
 @transaction.atomic
-def activity_record(*, actor: Any, position: Position, held_on: dt.date, title: Any, attendance: int) -> PositionActivity:
+def activity_record(
+    *, actor: Any, position: Position, held_on: dt.date, title: Any, attendance: int
+) -> PositionActivity:
     actors.require(actor, position, MANAGE)
     if attendance is None or int(attendance) < 0:
         raise ValidationError({"attendance": ["参加人数不能为负数。"]})
-    act = PositionActivity.objects.create(position=position, held_on=held_on, title=_name(title, "title", "活动名称"), attendance=int(attendance))
-    audit.record(actor=actor, action="learning.activity.recorded", obj=position, changes={"title": act.title, "attendance": act.attendance})
+    act = PositionActivity.objects.create(
+        position=position, held_on=held_on, title=_name(title, "title", "活动名称"), attendance=int(attendance)
+    )
+    audit.record(
+        actor=actor,
+        action="learning.activity.recorded",
+        obj=position,
+        changes={"title": act.title, "attendance": act.attendance},
+    )
     return act
 
 
@@ -171,7 +198,14 @@ def safety_campaign_create(*, actor: Any, org: OrgNode, kind: str, name: Any, ye
 @accepts_system
 @transaction.atomic
 def safety_session_record(
-    *, actor: Any, campaign: SafetyCampaign, enterprise: OrgNode, held_on: dt.date, title: Any, trainees: int, materials: int = 0
+    *,
+    actor: Any,
+    campaign: SafetyCampaign,
+    enterprise: OrgNode,
+    held_on: dt.date,
+    title: Any,
+    trainees: int,
+    materials: int = 0,
 ) -> SafetySession:
     """A session of a safety campaign at an enterprise, with its trainees counted."""
     actors.require(actor, campaign, MANAGE)
@@ -184,8 +218,17 @@ def safety_session_record(
     if int(trainees) < 0 or int(materials) < 0:
         raise ValidationError({"trainees": ["人数不能为负数。"]})
     session = SafetySession.objects.create(
-        campaign=campaign, enterprise=enterprise, held_on=held_on, title=_name(title, "title", "主题"),
-        trainees=int(trainees), materials=int(materials),
-    )  # fmt: skip
-    audit.record(actor=actor, action="learning.safety.session", obj=campaign, changes={"enterprise": enterprise.name, "trainees": trainees})
+        campaign=campaign,
+        enterprise=enterprise,
+        held_on=held_on,
+        title=_name(title, "title", "主题"),
+        trainees=int(trainees),
+        materials=int(materials),
+    )
+    audit.record(
+        actor=actor,
+        action="learning.safety.session",
+        obj=campaign,
+        changes={"enterprise": enterprise.name, "trainees": trainees},
+    )
     return session

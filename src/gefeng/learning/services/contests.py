@@ -101,15 +101,29 @@ def contest_create(
     if errors:
         raise ValidationError(errors)
     contest = Contest(
-        org=org, eligible=eligible, title=name, starts_at=starts_at, ends_at=ends_at, minutes=int(minutes),
-        points=int(points), attempts=int(attempts), winners=max(int(winners), 0), created_by=actors.user_of(actor),
-    )  # fmt: skip
+        org=org,
+        eligible=eligible,
+        title=name,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        minutes=int(minutes),
+        points=int(points),
+        attempts=int(attempts),
+        winners=max(int(winners), 0),
+        created_by=actors.user_of(actor),
+    )
     contest.draw = clean_draw(draw)
     for rule in contest.draw:
         have = len(_pool(contest, rule))
         if have < rule["count"]:
             label = rule["tag"] or "全部标签"
-            raise ValidationError({"draw": [f"题库中“{label}”难度{rule['difficulty'] or '不限'}的题目只有 {have} 道，不够抽取 {rule['count']} 道。"]})
+            raise ValidationError(
+                {
+                    "draw": [
+                        f"题库中“{label}”难度{rule['difficulty'] or '不限'}的题目只有 {have} 道，不够抽取 {rule['count']} 道。"  # noqa: E501
+                    ]
+                }
+            )
     contest.save()
     audit.record(actor=actor, action="learning.contest.created", obj=contest, changes={"draw": contest.draw})
     return contest
@@ -207,9 +221,16 @@ def attempt_start(
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
-                contest=contest, member=member, user=actors.user_of(actor), union=member.union, number=used + 1, session=digest,
-                questions=chosen, started_at=now, deadline=deadline,
-            )  # fmt: skip
+                contest=contest,
+                member=member,
+                user=actors.user_of(actor),
+                union=member.union,
+                number=used + 1,
+                session=digest,
+                questions=chosen,
+                started_at=now,
+                deadline=deadline,
+            )
     except IntegrityError:
         raise ValidationError("您已开始答题（可能在另一个窗口），请刷新页面。") from None
     audit.record(actor=actor, action="learning.attempt.started", obj=attempt, changes={"number": attempt.number})
@@ -238,7 +259,9 @@ def attempt_submit(
     """Score a submitted paper on the server. Only the attempt's own questions count; an attempt
     is scored once (a second submit is refused); late or from another session → refused. A late
     paper closes the attempt as 超时 (kept) and is refused."""
-    done = _submit(actor=actor, attempt=attempt, session_key=session_key, responses=responses, now=now or timezone.now())
+    done = _submit(
+        actor=actor, attempt=attempt, session_key=session_key, responses=responses, now=now or timezone.now()
+    )
     if done.status == AttemptStatus.EXPIRED:
         raise ValidationError(LATE_MESSAGE)
     return done
@@ -270,7 +293,9 @@ def _submit(*, actor: Any, attempt: Attempt, session_key: str, responses: dict[i
         given = clean_text(responses.get(qid, ""))[:200]
         right = score_one(question, given)
         correct += right
-        rows.append(Answer(attempt=attempt, question=question, response=given, correct=right, points=points if right else 0))
+        rows.append(
+            Answer(attempt=attempt, question=question, response=given, correct=right, points=points if right else 0)
+        )
     Answer.objects.bulk_create(rows)
     attempt.status, attempt.submitted_at = AttemptStatus.SUBMITTED, now
     attempt.correct, attempt.score = correct, correct * points

@@ -245,7 +245,9 @@ def results_import(*, actor: Any, round: Round, upload: Any) -> ResultImport:
     for number, values in parsed:
         other = values.get("campaign", "")
         if other and other != campaign.name:
-            raise ValidationError({"file": [f"第{number}行的活动名称为“{other}”，不是本活动“{campaign.name}”的成绩表。"]})
+            raise ValidationError(
+                {"file": [f"第{number}行的活动名称为“{other}”，不是本活动“{campaign.name}”的成绩表。"]}
+            )
         rn = values.get("round", "").removeprefix("第").removesuffix("期")
         if rn and rn != str(rnd.number):
             raise ValidationError({"file": [f"第{number}行为第{rn}期的成绩，本期为第{rnd.number}期。"]})
@@ -275,7 +277,10 @@ def results_import(*, actor: Any, round: Round, upload: Any) -> ResultImport:
         else:
             report.append({"row": number, "name": _masked_name(values["name"]), "reason": "没有身份证号或手机号。"})
             scores.pop(number)
-    by_id = {m.id_hash: m for m in _chunked(Member.objects.only("id", "name", "union_id", "id_hash"), "id_hash", ids.values())}
+    by_id = {
+        m.id_hash: m
+        for m in _chunked(Member.objects.only("id", "name", "union_id", "id_hash"), "id_hash", ids.values())
+    }
     by_phone: dict[str, list[Member]] = defaultdict(list)
     for m in _chunked(Member.objects.only("id", "name", "union_id", "phone_hash"), "phone_hash", phones.values()):
         by_phone[m.phone_hash].append(m)
@@ -296,7 +301,9 @@ def results_import(*, actor: Any, round: Round, upload: Any) -> ResultImport:
         else:
             found = [m for m in by_phone.get(phones[number], []) if m.name == name]
             member = found[0] if len(found) == 1 else None
-            missing = "会员名册中没有此手机号与姓名的会员。" if not found else "手机号与姓名对应多名会员，请补充身份证号。"
+            missing = (
+                "会员名册中没有此手机号与姓名的会员。" if not found else "手机号与姓名对应多名会员，请补充身份证号。"
+            )
         reason = ""
         if member is None:
             reason = missing
@@ -313,7 +320,11 @@ def results_import(*, actor: Any, round: Round, upload: Any) -> ResultImport:
         seen[member.pk] = number
         raw_minutes = by_row[number].get("minutes", "")
         accepted.append((member, scores[number], int(raw_minutes) if raw_minutes.isdigit() else None))
-    existing = set(StudyResult.objects.filter(round=rnd, member__in=[m for m, _s, _n in accepted]).values_list("member_id", flat=True))
+    existing = set(
+        StudyResult.objects.filter(round=rnd, member__in=[m for m, _s, _n in accepted]).values_list(
+            "member_id", flat=True
+        )
+    )
     StudyResult.objects.bulk_create(
         [
             StudyResult(round=rnd, member=m, union_id=m.union_id, score=s, minutes=n, source=Source.IMPORTED)

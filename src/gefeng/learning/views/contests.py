@@ -37,9 +37,16 @@ def question_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "learning/question_list.html",
-        {"page": page, "kinds": QuestionKind.choices, "kind": kind, "tag": tag,
-         "can_manage": may_manage(user), "upload_form": UploadForm(), "columns": services.BANK_COLUMNS},
-    )  # fmt: skip
+        {
+            "page": page,
+            "kinds": QuestionKind.choices,
+            "kind": kind,
+            "tag": tag,
+            "can_manage": may_manage(user),
+            "upload_form": UploadForm(),
+            "columns": services.BANK_COLUMNS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,10 +61,16 @@ def question_create(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.question_create(
-                actor=user, org=user.org, kind=d["kind"], text=d["text"], answer=d["answer"],
-                options=[d["option_a"], d["option_b"], d["option_c"], d["option_d"]], tags=d["tags"],
-                difficulty=d["difficulty"], explanation=d["explanation"],
-            )  # fmt: skip
+                actor=user,
+                org=user.org,
+                kind=d["kind"],
+                text=d["text"],
+                answer=d["answer"],
+                options=[d["option_a"], d["option_b"], d["option_c"], d["option_d"]],
+                tags=d["tags"],
+                difficulty=d["difficulty"],
+                explanation=d["explanation"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -101,10 +114,18 @@ def contest_create(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             contest = services.contest_create(
-                actor=user, org=user.org, eligible=d["eligible"], title=d["title"], starts_at=d["starts_at"],
-                ends_at=d["ends_at"], minutes=d["minutes"], points=d["points"], attempts=d["attempts"],
-                winners=d["winners"], draw=[{"tag": d["tag"], "difficulty": d["difficulty"], "count": d["count"]}],
-            )  # fmt: skip
+                actor=user,
+                org=user.org,
+                eligible=d["eligible"],
+                title=d["title"],
+                starts_at=d["starts_at"],
+                ends_at=d["ends_at"],
+                minutes=d["minutes"],
+                points=d["points"],
+                attempts=d["attempts"],
+                winners=d["winners"],
+                draw=[{"tag": d["tag"], "difficulty": d["difficulty"], "count": d["count"]}],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -140,8 +161,12 @@ def contest_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def contest_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     user = officer(request.user)
     contest = _contest(user, pk, MANAGE)
-    return actions.act(request, lambda: services.contest_publish(actor=user, contest=contest), done="已发布。",
-                       back=reverse("learning:contest-detail", args=[contest.pk]))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.contest_publish(actor=user, contest=contest),
+        done="已发布。",
+        back=reverse("learning:contest-detail", args=[contest.pk]),
+    )
 
 
 @require_POST
@@ -149,8 +174,12 @@ def contest_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 def contest_close(request: AuthedRequest, pk: int) -> HttpResponse:
     user = officer(request.user)
     contest = _contest(user, pk, MANAGE)
-    return actions.act(request, lambda: services.contest_close(actor=user, contest=contest), done="竞赛已结束。",
-                       back=reverse("learning:contest-detail", args=[contest.pk]))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.contest_close(actor=user, contest=contest),
+        done="竞赛已结束。",
+        back=reverse("learning:contest-detail", args=[contest.pk]),
+    )
 
 
 RANK_HEADERS = ("名次", "姓名", "单位", "得分", "答对题数", "用时（秒）")
@@ -161,10 +190,19 @@ RANK_HEADERS = ("名次", "姓名", "单位", "得分", "答对题数", "用时�
 def contest_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     user = officer(request.user)
     contest = _contest(user, pk)
-    rows = ([r["rank"], r["name"], r["unit"], r["score"], r["correct"], r["seconds"]]
-            for r in selectors.person_ranking(contest, 100_000))  # fmt: skip
-    return exports.download(actor=user, action="learning.contest.exported", filename=f"{contest.title}-成绩",
-                            headers=RANK_HEADERS, rows=rows, sheet_name="成绩", obj=contest)  # fmt: skip
+    rows = (
+        [r["rank"], r["name"], r["unit"], r["score"], r["correct"], r["seconds"]]
+        for r in selectors.person_ranking(contest, 100_000)
+    )
+    return exports.download(
+        actor=user,
+        action="learning.contest.exported",
+        filename=f"{contest.title}-成绩",
+        headers=RANK_HEADERS,
+        rows=rows,
+        sheet_name="成绩",
+        obj=contest,
+    )
 
 
 @require_GET
@@ -185,7 +223,7 @@ def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     contest = attempt.contest
     rank = selectors.rank_of(attempt) if attempt.status == AttemptStatus.SUBMITTED else None
     if rank is None or rank > contest.winners or contest.status != ContestStatus.CLOSED:
-        messages.error(request, "竞赛结束后，获奖者（前 %d 名）方可下载荣誉证书。" % contest.winners)
+        messages.error(request, f"竞赛结束后，获奖者（前 {contest.winners} 名）方可下载荣誉证书。")
         return redirect("learning:my-contests" if menu.self_only(user) else "learning:contest-list")
     audit.record(actor=user, action="learning.certificate.issued", obj=attempt, changes={"rank": rank})
     return docx_response(documents.certificate_docx(attempt, rank), f"{contest.title}-荣誉证书-{attempt.member.name}")

@@ -38,14 +38,19 @@ def my_contests(request: AuthedRequest) -> HttpResponse:
     member = _member(user)
     contests = list(services.open_contests_for(member)[:30])
     mine = {a.contest_id: a for a in selectors.my_attempts(user).filter(contest__in=contests)}
-    return render(request, "learning/m_contests.html", {"tab": "services", "member": member, "contests": contests,
-                                                        "mine": mine, "now": timezone.now()})  # fmt: skip
+    return render(
+        request,
+        "learning/m_contests.html",
+        {"tab": "services", "member": member, "contests": contests, "mine": mine, "now": timezone.now()},
+    )
 
 
 def _eligible_contest(user, pk: int) -> tuple[Contest, Member]:
     """The contest, if the worker's registry record lies under its 参赛范围 (else 404)."""
     member = _member(user)
-    contest = Contest.objects.select_related("org", "eligible").filter(pk=pk, status__in=["published", "closed"]).first()
+    contest = (
+        Contest.objects.select_related("org", "eligible").filter(pk=pk, status__in=["published", "closed"]).first()
+    )
     if contest is None or not services.eligible_member(contest, member):
         raise Http404
     assert member is not None
@@ -56,22 +61,27 @@ def _eligible_contest(user, pk: int) -> tuple[Contest, Member]:
 @login_required
 def take_contest(request: AuthedRequest, pk: int) -> HttpResponse:
     user = worker(request.user)
-    contest, _member_ = _eligible_contest(user, pk)
+    contest, _ = _eligible_contest(user, pk)
     attempts = list(selectors.my_attempts(user).filter(contest=contest)[:10])
     now = timezone.now()
     return render(
         request,
         "learning/m_contest.html",
-        {"tab": "services", "contest": contest, "attempts": attempts, "open": contest.starts_at <= now < contest.ends_at
-         and contest.status == "published", "top": selectors.live_ranking(contest)},
-    )  # fmt: skip
+        {
+            "tab": "services",
+            "contest": contest,
+            "attempts": attempts,
+            "open": contest.starts_at <= now < contest.ends_at and contest.status == "published",
+            "top": selectors.live_ranking(contest),
+        },
+    )
 
 
 @require_POST
 @login_required
 def attempt_start(request: AuthedRequest, pk: int) -> HttpResponse:
     user = worker(request.user)
-    contest, _member_ = _eligible_contest(user, pk)
+    contest, _ = _eligible_contest(user, pk)
     try:
         attempt = services.attempt_start(actor=user, contest=contest, session_key=_session_key(request))
     except ValidationError as exc:
@@ -103,8 +113,11 @@ def attempt_paper(request: AuthedRequest, pk: int) -> HttpResponse:
         if q is not None:
             paper.append({"no": i, "q": q, "options": list(zip(letters, q.options, strict=False))})
     left = max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
-    return render(request, "learning/m_paper.html", {"tab": "services", "attempt": attempt, "paper": paper,
-                                                     "left_minutes": left // 60, "left_seconds": left % 60})  # fmt: skip
+    return render(
+        request,
+        "learning/m_paper.html",
+        {"tab": "services", "attempt": attempt, "paper": paper, "left_minutes": left // 60, "left_seconds": left % 60},
+    )
 
 
 @require_POST
@@ -132,7 +145,11 @@ def attempt_result(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/m_result.html",
-        {"tab": "services", "attempt": attempt, "contest": attempt.contest,
-         "rank": selectors.rank_of(attempt) if attempt.status == AttemptStatus.SUBMITTED else None,
-         "top": selectors.live_ranking(attempt.contest)},
-    )  # fmt: skip
+        {
+            "tab": "services",
+            "attempt": attempt,
+            "contest": attempt.contest,
+            "rank": selectors.rank_of(attempt) if attempt.status == AttemptStatus.SUBMITTED else None,
+            "top": selectors.live_ranking(attempt.contest),
+        },
+    )

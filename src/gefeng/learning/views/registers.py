@@ -77,8 +77,12 @@ def party_org_create(request: AuthedRequest) -> HttpResponse:
         _errors(request, form)
         return redirect("learning:party")
     d = form.cleaned_data
-    return actions.act(request, lambda: services.party_org_create(actor=user, org=d["org"], name=d["name"], kind=d["kind"], team=d["team"]),
-                       done="已新建党组织。", back=reverse("learning:party"))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.party_org_create(actor=user, org=d["org"], name=d["name"], kind=d["kind"], team=d["team"]),
+        done="已新建党组织。",
+        back=reverse("learning:party"),
+    )
 
 
 @require_POST
@@ -95,8 +99,12 @@ def development_record(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "会员名册中没有此身份证号（或不在您的数据范围内）。")
         return redirect("learning:party")
     d = form.cleaned_data
-    return actions.act(request, lambda: services.development_record(actor=user, member=member, stage=d["stage"], on=d["on"]),
-                       done="已登记。", back=reverse("learning:party"))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.development_record(actor=user, member=member, stage=d["stage"], on=d["on"]),
+        done="已登记。",
+        back=reverse("learning:party"),
+    )
 
 
 @require_POST
@@ -109,8 +117,12 @@ def building_item_create(request: AuthedRequest) -> HttpResponse:
         _errors(request, form)
         return redirect("learning:party")
     d = form.cleaned_data
-    return actions.act(request, lambda: services.building_item_create(actor=user, org=user.org, year=d["year"], text=d["text"]),
-                       done="已新增。", back=reverse("learning:party"))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.building_item_create(actor=user, org=user.org, year=d["year"], text=d["text"]),
+        done="已新增。",
+        back=reverse("learning:party"),
+    )
 
 
 @require_GET
@@ -128,9 +140,18 @@ def position_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "learning/position_list.html",
-        {"page": page, "kinds": PositionKind.choices, "kind": kind, "town": town, "towns": towns, "q": q,
-         "counts": selectors.position_counts(user), "can_manage": may_manage(user), "checklist": conf.checklist()},
-    )  # fmt: skip
+        {
+            "page": page,
+            "kinds": PositionKind.choices,
+            "kind": kind,
+            "town": town,
+            "towns": towns,
+            "q": q,
+            "counts": selectors.position_counts(user),
+            "can_manage": may_manage(user),
+            "checklist": conf.checklist(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,10 +182,17 @@ def position_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     position = scope.get_or_404(user, Position.objects.select_related("org"), pk=pk)
     acts = position.activities.all()
     totals = acts.aggregate(n=Count("id"), people=Sum("attendance"))
-    return render(request, "learning/position_detail.html", {
-        "position": position, "activities": acts[:100], "totals": totals, "form": ActivityForm(),
-        "can_manage": scope.can(user, position, MANAGE),
-    })  # fmt: skip
+    return render(
+        request,
+        "learning/position_detail.html",
+        {
+            "position": position,
+            "activities": acts[:100],
+            "totals": totals,
+            "form": ActivityForm(),
+            "can_manage": scope.can(user, position, MANAGE),
+        },
+    )
 
 
 @require_POST
@@ -178,15 +206,25 @@ def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
         _errors(request, form)
         return redirect(back)
     d = form.cleaned_data
-    return actions.act(request, lambda: services.activity_record(actor=user, position=position, **d), done="已登记。", back=back)
+    return actions.act(
+        request, lambda: services.activity_record(actor=user, position=position, **d), done="已登记。", back=back
+    )
 
 
 @require_GET
 @login_required
 def safety_list(request: AuthedRequest) -> HttpResponse:
     user = officer(request.user)
-    qs = scope.visible(user, SafetyCampaign).select_related("org").annotate(n=Count("sessions"), people=Sum("sessions__trainees"))
-    return render(request, "learning/safety_list.html", {"page": paginate(request, qs), "can_manage": may_manage(user), "form": SafetyForm()})
+    qs = (
+        scope.visible(user, SafetyCampaign)
+        .select_related("org")
+        .annotate(n=Count("sessions"), people=Sum("sessions__trainees"))
+    )
+    return render(
+        request,
+        "learning/safety_list.html",
+        {"page": paginate(request, qs), "can_manage": may_manage(user), "form": SafetyForm()},
+    )
 
 
 @require_POST
@@ -199,9 +237,13 @@ def safety_create(request: AuthedRequest) -> HttpResponse:
         _errors(request, form)
         return redirect("learning:safety-list")
     d = form.cleaned_data
-    return actions.act(request, lambda: services.safety_campaign_create(actor=user, org=user.org, **d),
-                       done="已新建。", back=lambda c: reverse("learning:safety-detail", args=[c.pk]),
-                       failed_back=reverse("learning:safety-list"))  # fmt: skip
+    return actions.act(
+        request,
+        lambda: services.safety_campaign_create(actor=user, org=user.org, **d),
+        done="已新建。",
+        back=lambda c: reverse("learning:safety-detail", args=[c.pk]),
+        failed_back=reverse("learning:safety-list"),
+    )
 
 
 @require_GET
@@ -211,10 +253,17 @@ def safety_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = scope.get_or_404(user, SafetyCampaign.objects.select_related("org"), pk=pk)
     sessions = campaign.sessions.select_related("enterprise")
     totals = sessions.aggregate(n=Count("id"), people=Sum("trainees"), materials=Sum("materials"))
-    return render(request, "learning/safety_detail.html", {
-        "campaign": campaign, "page": paginate(request, sessions), "totals": totals,
-        "form": SessionForm(actor=user), "can_manage": scope.can(user, campaign, MANAGE),
-    })  # fmt: skip
+    return render(
+        request,
+        "learning/safety_detail.html",
+        {
+            "campaign": campaign,
+            "page": paginate(request, sessions),
+            "totals": totals,
+            "form": SessionForm(actor=user),
+            "can_manage": scope.can(user, campaign, MANAGE),
+        },
+    )
 
 
 @require_POST
@@ -228,6 +277,6 @@ def session_record(request: AuthedRequest, pk: int) -> HttpResponse:
         _errors(request, form)
         return redirect(back)
     d = form.cleaned_data
-    return actions.act(request, lambda: services.safety_session_record(actor=user, campaign=campaign, **d), done="已登记。", back=back)
-
-
+    return actions.act(
+        request, lambda: services.safety_session_record(actor=user, campaign=campaign, **d), done="已登记。", back=back
+    )

@@ -136,7 +136,7 @@ def round_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect(back)
     member = member_by_id_number(user, form.cleaned_data["id_number"])
     if member is None:
@@ -221,10 +221,15 @@ def round_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
     rnd = _round(user, pk)
     level = selectors.TOWN if request.GET.get("level") == "town" else selectors.UNION
     rows = (
-        [r["name"], r["target"], r["participants"], documents.percent(r["rate"]),
-         "" if r["average"] is None else round(r["average"], 1)]
+        [
+            r["name"],
+            r["target"],
+            r["participants"],
+            documents.percent(r["rate"]),
+            "" if r["average"] is None else round(r["average"], 1),
+        ]
         for r in selectors.unit_rates(rnd, level)
-    )  # fmt: skip
+    )
     return exports.download(
         actor=user,
         action="learning.round.exported",
