@@ -235,7 +235,9 @@ def unit_ranking(contest: Contest) -> list[dict[str, Any]]:
     for row in best:
         groups[row["union_id"]].append(row["best"])
     names = {n.pk: n.short_name or n.name for n in OrgNode.objects.filter(pk__in=groups).only("name", "short_name")}
-    rows: list[dict[str, Any]] = [{"name": names.get(k, "—"), "participants": len(v), "average": sum(v) / len(v)} for k, v in groups.items()]
+    rows: list[dict[str, Any]] = [
+        {"name": names.get(k, "—"), "participants": len(v), "average": sum(v) / len(v)} for k, v in groups.items()
+    ]
     rows.sort(key=lambda r: (-r["average"], -r["participants"], r["name"]))
     for i, r in enumerate(rows, 1):
         r["rank"] = i
