@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "gefeng.rights",
     "gefeng.skills",
     "gefeng.democracy",
+    "gefeng.learning",
     "gefeng.workers",
     "gefeng.api",
 ]

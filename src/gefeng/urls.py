@@ -16,6 +16,7 @@ urlpatterns = [
     path("rights/", include("gefeng.rights.urls")),
     path("skills/", include("gefeng.skills.urls")),
     path("democracy/", include("gefeng.democracy.urls")),
+    path("learning/", include("gefeng.learning.urls")),
     path("accounts/", include("gefeng.accounts.urls")),
     path("w/", include("gefeng.workers.urls")),
     path("verify/", include("gefeng.workers.verify_urls")),

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from gefeng.learning.views import contests, phone, registers, study
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", study.campaign_list, name="campaign-list"),
+    path("campaigns/new/", study.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", study.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/rounds/new/", study.round_create, name="round-create"),
+    path("rounds/<int:pk>/", study.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/enter/", study.round_enter, name="round-enter"),
+    path("rounds/<int:pk>/import/", study.round_import, name="round-import"),
+    path("rounds/<int:pk>/circulate/", study.round_circulate, name="round-circulate"),
+    path("rounds/<int:pk>/circular/", study.round_circular, name="round-circular"),
+    path("rounds/<int:pk>/export/", study.round_export, name="round-export"),
+    path("imports/<int:pk>/report/", study.import_report, name="import-report"),
+    path("questions/", contests.question_list, name="question-list"),
+    path("questions/new/", contests.question_create, name="question-create"),
+    path("questions/import/", contests.question_import, name="question-import"),
+    path("contests/", contests.contest_list, name="contest-list"),
+    path("contests/new/", contests.contest_create, name="contest-create"),
+    path("contests/<int:pk>/", contests.contest_detail, name="contest-detail"),
+    path("contests/<int:pk>/publish/", contests.contest_publish, name="contest-publish"),
+    path("contests/<int:pk>/close/", contests.contest_close, name="contest-close"),
+    path("contests/<int:pk>/export/", contests.contest_export, name="contest-export"),
+    path("attempts/<int:pk>/certificate/", contests.certificate, name="certificate"),
+    path("m/contests/", phone.my_contests, name="my-contests"),
+    path("m/contests/<int:pk>/", phone.take_contest, name="take-contest"),
+    path("m/contests/<int:pk>/start/", phone.attempt_start, name="attempt-start"),
+    path("m/attempts/<int:pk>/", phone.attempt_paper, name="attempt-paper"),
+    path("m/attempts/<int:pk>/submit/", phone.attempt_submit, name="attempt-submit"),
+    path("m/attempts/<int:pk>/result/", phone.attempt_result, name="attempt-result"),
+    path("party/", registers.party, name="party"),
+    path("party/orgs/new/", registers.party_org_create, name="party-org-create"),
+    path("party/development/", registers.development_record, name="development-record"),
+    path("party/items/new/", registers.building_item_create, name="building-item-create"),
+    path("positions/", registers.position_list, name="position-list"),
+    path("positions/new/", registers.position_create, name="position-create"),
+    path("positions/<int:pk>/", registers.position_detail, name="position-detail"),
+    path("positions/<int:pk>/activities/", registers.activity_record, name="activity-record"),
+    path("safety/", registers.safety_list, name="safety-list"),
+    path("safety/new/", registers.safety_create, name="safety-create"),
+    path("safety/<int:pk>/", registers.safety_detail, name="safety-detail"),
+    path("safety/<int:pk>/sessions/", registers.session_record, name="session-record"),
+]
