@@ -112,15 +112,15 @@ def distribution(rnd: Round) -> list[tuple[str, int]]:
         ("60%以下", None, Decimal("0.6")),
     ]
     agg: dict[str, Any] = {}
-    for label, low, high in bands:
+    for _label, low, high in bands:
         q = Q()
         if low is not None:
             q &= Q(score__gte=full * low)
         if high is not None:
             q &= Q(score__lt=full * high)
-        agg[label] = Count("id", filter=q)
+        agg[f"b{len(agg)}"] = Count("id", filter=q)
     counts = StudyResult.objects.filter(round=rnd).aggregate(**agg)
-    return [(label, counts[label]) for label, _l, _h in bands]
+    return [(label, counts[f"b{i}"]) for i, (label, _l, _h) in enumerate(bands)]
 
 
 def trend(campaign: Campaign, union: OrgNode | None = None) -> list[dict[str, Any]]:
