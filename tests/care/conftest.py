@@ -148,7 +148,8 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         RosterEntry,
     )
 
-    if not HardshipFile.objects.exists():
+    # The walk's own files (the demo county has files of its own, which the crawl also opens).
+    if not HardshipFile.objects.filter(member__name="恒辉丙").exists():
         county = tree.county
         r = rule(county)
         f = fund(county)
@@ -185,7 +186,9 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         services.campaign_start(actor=SYSTEM, campaign=c)
         services.target_set(actor=SYSTEM, enterprise=tree.henghui, year=TODAY.year, target=50)
         services.target_set(actor=SYSTEM, enterprise=tree.xinge, year=TODAY.year, target=80)
-    files = HardshipFile.objects.select_related("member")
+    files = HardshipFile.objects.select_related("member").filter(
+        member__name__in=["恒辉甲", "恒辉乙", "恒辉丙", "恒辉丁", "恒辉戊", "新格职工"]
+    )
     by_name = {x.member.name: x for x in files}
     return World(
         applied=by_name["恒辉丙"],
