@@ -147,6 +147,7 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         PensionTarget,
         RosterEntry,
     )
+    from gefeng.members.models import Member
 
     # The walk's own files (the demo county has files of its own, which the crawl also opens).
     if not HardshipFile.objects.filter(member__name="恒辉丙").exists():
@@ -167,6 +168,8 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         notice = services.notice_create(actor=SYSTEM, org=county, files=[reviewed], starts_on=TODAY)
         services.objection_add(actor=SYSTEM, entry=notice.entries.get(), received_on=TODAY, content="其家中有车辆")
         worker = personas["worker"] if personas else None
+        if worker is not None and Member.objects.filter(user=worker).exists():
+            worker = None  # bound already (the demo county's worker)
         apply(member(tree.xinge_union, name="新格职工", user=worker))
         services.aid_create(
             actor=SYSTEM, file=filed_file, rule=r, fund=f, amount="5000", given_on=TODAY, delivered_by="王干事"
@@ -204,7 +207,7 @@ def world(tree: Any, personas: dict[str, Any] | None = None) -> World:
         entry=RosterEntry.objects.order_by("pk").first(),
         notice=Notice.objects.filter(status="open").order_by("pk").first(),
         objection=Objection.objects.order_by("pk").first(),
-        target=PensionTarget.objects.get(enterprise=tree.henghui),
+        target=PensionTarget.objects.filter(enterprise=tree.henghui).order_by("-pk").first(),
     )
 
 

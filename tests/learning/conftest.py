@@ -102,7 +102,7 @@ def world(tree: Any) -> World:
     from gefeng.learning.models import Campaign, Contest, Position, SafetyCampaign
     from gefeng.members.models import Member
 
-    campaign = Campaign.objects.filter(org=tree.henghui).first()
+    campaign = Campaign.objects.filter(org=tree.henghui, name="恒辉学习强国").first()
     if campaign is None:
         people = [
             person(tree.henghui_union, n, party=i % 2 == 0)
@@ -145,7 +145,10 @@ def world(tree: Any) -> World:
             draw=[{"count": 5}],
         )
         open_contest = services.contest_publish(actor=SYSTEM, contest=open_contest)
-        services.position_create(actor=SYSTEM, org=tree.henghui, kind="reading", name="恒辉编织歌风书房", books=1200)
+        if not Position.objects.filter(name="恒辉编织歌风书房").exists():
+            services.position_create(
+                actor=SYSTEM, org=tree.henghui, kind="reading", name="恒辉编织歌风书房", books=1200
+            )
         safety = services.safety_campaign_create(
             actor=SYSTEM, org=tree.henghui, kind="ankang", name="恒辉编织安康杯", year=2021
         )
@@ -159,11 +162,11 @@ def world(tree: Any) -> World:
         )
         services.party_org_create(actor=SYSTEM, org=tree.henghui, name="恒辉编织党支部")
     user = User.objects.filter(username="worker").first()
-    worker_member = Member.objects.get(name="孙大伟", union=tree.xinge_union)
+    worker_member = Member.objects.filter(name="孙大伟", union=tree.xinge_union).order_by("pk").first()
     if user is not None and worker_member.user_id is None:
         Member.objects.filter(pk=worker_member.pk).update(user=user)
     rnd = campaign.rounds.first()
-    contest = Contest.objects.get(org=tree.henghui)
+    contest = Contest.objects.get(org=tree.henghui, title="恒辉编织安全知识竞赛")
     return World(
         people=list(Member.objects.filter(union=tree.henghui_union).order_by("pk")),
         campaign=campaign,
@@ -171,8 +174,8 @@ def world(tree: Any) -> World:
         batch=rnd.imports.first(),
         contest=contest,
         attempt=contest.attempt_set.first(),
-        open_contest=Contest.objects.get(org=tree.county),
-        position=Position.objects.get(name="恒辉编织歌风书房"),
-        safety=SafetyCampaign.objects.get(org=tree.henghui),
+        open_contest=Contest.objects.filter(org=tree.county, title="全县职工安全知识竞赛").order_by("pk").first(),
+        position=Position.objects.filter(name="恒辉编织歌风书房").order_by("pk").first(),
+        safety=SafetyCampaign.objects.get(org=tree.henghui, name="恒辉编织安康杯"),
         worker_member=worker_member,
     )

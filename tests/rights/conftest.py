@@ -89,9 +89,12 @@ def world(tree: Any) -> World:
     from gefeng.rights.models import Campaign, Case, Consultation, Contract, EarlyWarning
 
     if Campaign.objects.filter(org=tree.county).exists():
-        contracts = {c.status: c for c in Contract.objects.filter(org=tree.henghui)}
-        cases = {c.status: c for c in Case.objects.filter(org=tree.henghui)}
-        campaign = Campaign.objects.get(org=tree.county)
+        # The outsider's objects first; on the demo county, any enterprise's of that state.
+        contracts = {c.status: c for c in Contract.objects.order_by("-pk")}
+        contracts |= {c.status: c for c in Contract.objects.filter(org=tree.henghui)}
+        cases = {c.status: c for c in Case.objects.order_by("-pk")}
+        cases |= {c.status: c for c in Case.objects.filter(org=tree.henghui)}
+        campaign = Campaign.objects.filter(org=tree.county).order_by("pk").first()
         return World(
             contracts["offered"],
             contracts["filed"],
@@ -101,8 +104,8 @@ def world(tree: Any) -> World:
             cases["mediating"].committee,
             cases["mediating"],
             cases["agreed"],
-            Consultation.objects.filter(org=tree.henghui).first(),
-            EarlyWarning.objects.filter(org=tree.henghui).first(),
+            Consultation.objects.filter(org=tree.henghui).first() or Consultation.objects.first(),
+            EarlyWarning.objects.filter(org=tree.henghui).first() or EarlyWarning.objects.first(),
             contracts["offered"].negotiators.first(),
         )
     offered = contract_to(tree.henghui, "offered", offer_on=dt.date.today() - dt.timedelta(days=3))

@@ -145,7 +145,7 @@ def world(tree: Any) -> World:
             org=org,
             title=f"{mark}一种编织机送经装置",
             kind="utility",
-            number="ZL202020000001.0",
+            number=f"ZL20992{org.pk % 10**7:07d}.0",
             inventors="王师傅",
             applied_on=dt.date(2020, 3, 1),
             granted_on=dt.date(2020, 11, 10),
