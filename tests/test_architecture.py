@@ -116,3 +116,58 @@ def _package_reexport(cycle: list[str]) -> bool:
     packages work (the __init__ runs first), not a ring between modules."""
     heads = {c.rpartition(".")[0] for c in cycle}
     return any(all(c == h or c.startswith(h + ".") for c in cycle) for h in heads | set(cycle))
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """Top-level names of the non-gefeng modules `path` imports anywhere (in functions too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return {name for name in found if name != "gefeng"}
+
+
+def _runtime_distributions() -> set[str]:
+    """The distributions an installed gefeng needs: its own dependencies and theirs, not `dev`."""
+    import re
+    from importlib import metadata
+
+    def key(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    wanted, seen = [key("gefeng")], set()
+    while wanted:
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for spec in requires:
+            if "extra ==" in spec:
+                continue
+            wanted.append(key(re.split(r"[\s;<>=!~\[(]", spec, maxsplit=1)[0]))
+    return seen
+
+
+def test_the_code_imports_only_what_the_install_brings():
+    """The offline bundle holds the runtime dependencies only: a module that imports a test or
+    benchmark package (openpyxl came with the `bench` extra) fails on a real install."""
+    import sys
+    from importlib import metadata
+
+    runtime = _runtime_distributions()
+    providers = metadata.packages_distributions()
+    missing: dict[str, list[str]] = {}
+    for name, path in _modules().items():
+        for module in _third_party_imports(path):
+            if module in sys.stdlib_module_names or module == "__future__":
+                continue
+            dists = {d.lower().replace("_", "-") for d in providers.get(module, [])}
+            if not dists & runtime:
+                missing.setdefault(module, []).append(name)
+    assert missing == {}

@@ -109,16 +109,17 @@ def _union_of(node: OrgNode) -> OrgNode | None:
 
 
 def _sheet(rows: list[list[Any]], title: str) -> SimpleUploadedFile:
-    from openpyxl import Workbook
+    """The platform's export as a county clerk receives it: a title row, then the header."""
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("学习情况")
-    ws.append([title])
-    ws.append(["序号", "姓名", "身份证号", "学习积分", "学习时长（分钟）"])
-    for i, r in enumerate(rows, 1):
-        ws.append([i, *r])
     out = io.BytesIO()
-    wb.save(out)
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet("学习情况")
+    ws.write_row(0, 0, [title])
+    ws.write_row(1, 0, ["序号", "姓名", "身份证号", "学习积分", "学习时长（分钟）"])
+    for i, r in enumerate(rows, 1):
+        ws.write_row(i + 1, 0, [i, *r])
+    wb.close()
     return SimpleUploadedFile("学习强国学习情况.xlsx", out.getvalue())
 
 

@@ -62,9 +62,12 @@ HEADERS = ("年度", "企业名称", "统一社会信用代码", "确认参保�
 
 @accepts_system
 @transaction.atomic
-def confirm_import(*, actor: Any, rows: list[list[Any]], year: Any) -> dict[str, Any]:
+def confirm_import(
+    *, actor: Any, rows: list[list[Any]], year: Any, row_numbers: list[int] | None = None
+) -> dict[str, Any]:
     """Import the 人社局's confirmation sheet (columns: 企业名称 or 统一社会信用代码, 确认参保人数,
-    确认日期). Every row is checked first; one bad row refuses the whole sheet with its line."""
+    确认日期). Every row is checked first; one bad row refuses the whole sheet with its line
+    (`row_numbers`: each row's line in the file, as the reader gives it; else counted from 2)."""
     y = _count(year, "year", "年度")
     actors.require_perm(actor, MANAGE)
     base = PensionTarget.objects.all() if actors.is_system(actor) else scope.permitted(actor, PensionTarget, MANAGE)
@@ -73,7 +76,8 @@ def confirm_import(*, actor: Any, rows: list[list[Any]], year: Any) -> dict[str,
     by_name = {t.enterprise.name: t for t in base}
     errors: list[str] = []
     plan: list[tuple[PensionTarget, int, dt.date]] = []
-    for i, row in enumerate(rows, start=2):
+    numbers = row_numbers if row_numbers is not None else range(2, len(rows) + 2)
+    for i, row in zip(numbers, rows, strict=True):
         cells = [clean_text(c) if c is not None else "" for c in [*list(row), "", "", "", ""]]
         name, code, count, day = cells[0], cells[1], cells[2], cells[3]
         if not (name or code or count):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +26,9 @@ from gefeng.care.views._common import post_act
 from gefeng.core import exports, scope, uploads
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
+from gefeng.core.tabular import Column, TabularError
+from gefeng.core.tabular.dates import parse_date
+from gefeng.core.tabular_isolated import open_table_isolated
 from gefeng.core.types import AuthedRequest
 from gefeng.orgs.models import Kind, OrgNode
 
@@ -97,36 +103,55 @@ def pension_report(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _sheet_rows(upload: Any) -> list[list[Any]]:
-    from openpyxl import load_workbook
+# The 人社局's confirmation sheet, by its own headers (年度 is read from the form, not the sheet).
+PENSION_COLUMNS = [
+    Column("name", "企业名称", ("单位名称", "参保单位", "参保单位名称")),
+    Column("code", "统一社会信用代码", ("信用代码", "社会信用代码", "单位编号")),
+    Column("confirmed", "确认参保人数", ("参保人数", "确认人数", "在职参保人数"), required=True),
+    Column("date", "确认日期", ("日期", "确认时间")),
+]
+MAX_PENSION_ROWS = 5000
 
+
+def _sheet_rows(upload: Any) -> tuple[list[list[Any]], list[int]]:
+    """The sheet's rows as (name, code, count, date) and their lines in the file, read in the
+    isolated reader: a damaged or hostile file costs a child process, not the web worker."""
     checked = uploads.check(upload, SHEET)
-    checked.upload.seek(0)
+    fd, path = tempfile.mkstemp(prefix="gefeng-pension-", suffix=".xlsx")
     try:
-        book = load_workbook(checked.upload, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationError({"upload": [_g("无法读取该 Excel 文件，请另存为 .xlsx 后重试。")]}) from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(min_row=2, max_row=5001, values_only=True)]
-    book.close()
-    # The sheet's own columns: 年度, 企业名称, 统一社会信用代码, 确认参保人数, 确认日期 → name, code, count, date.
-    return [
-        [
-            r[1] if len(r) > 1 else "",
-            r[2] if len(r) > 2 else "",
-            r[3] if len(r) > 3 else "",
-            _day(r[4] if len(r) > 4 else ""),
-        ]
-        for r in rows
-    ]
+        with os.fdopen(fd, "wb") as out:
+            for chunk in checked.upload.chunks():
+                out.write(chunk)
+        try:
+            _sheet, rows = open_table_isolated(
+                path, PENSION_COLUMNS, max_bytes=SHEET.max_bytes(), filename=checked.name, compact=("code",)
+            )
+            listed: list[list[Any]] = []
+            numbers: list[int] = []
+            for row in rows:
+                if len(listed) >= MAX_PENSION_ROWS:
+                    raise ValidationError(
+                        {"upload": [_g("一次最多导入 %(n)s 行，请分批导入。") % {"n": MAX_PENSION_ROWS}]}
+                    )
+                v = row.values
+                listed.append([v.get("name", ""), v.get("code", ""), v.get("confirmed", ""), _day(v.get("date", ""))])
+                numbers.append(row.number)
+        except TabularError as exc:
+            raise ValidationError({"upload": [str(exc)]}) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    return listed, numbers
 
 
-def _day(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value or "")
+def _day(value: str) -> str:
+    """A date cell as 年-月-日 (the reader gives dates as text; Excel serials and 2020/5/1 too)."""
+    if not value:
+        return ""
+    try:
+        return parse_date(value).isoformat()
+    except ValueError:
+        return value
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,8 +163,8 @@ def pension_import(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, initial={"year": dt.date.today().year})
     if request.method == "POST" and form.is_valid():
         try:
-            rows = _sheet_rows(form.cleaned_data["upload"])
-            result = services.confirm_import(actor=user, rows=rows, year=form.cleaned_data["year"])
+            rows, numbers = _sheet_rows(form.cleaned_data["upload"])
+            result = services.confirm_import(actor=user, rows=rows, year=form.cleaned_data["year"], row_numbers=numbers)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
