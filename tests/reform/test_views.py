@@ -72,6 +72,20 @@ class TestScope:
         k = by_unit["县科技局"]
         assert (k[8], k[9], k[10], k[11]) == (3, 0, 1, 2)
 
+    def test_exports_are_audited(self, tree, login_as, both):
+        from gefeng.core.models import AuditEntry
+
+        hrss_item, _k = both
+        client = login_as("county")
+        for name, action in (
+            ("reform:plan-export", "reform.plan.exported"),
+            ("reform:unit-export", "reform.plan.units_exported"),
+        ):
+            _xlsx(client.get(reverse(name, args=[hrss_item.plan_id]) + "?on=2021-06-30"))
+            entry = AuditEntry.objects.filter(action=action).latest("pk")
+            assert entry.actor.username == "county"
+            assert entry.changes["on"] == "2021-06-30" and entry.changes["rows"] >= 1
+
     def test_export_cells_are_safe(self, tree, personas, login_as, plan):
         factories.item(tree, "2021-40", tree.hrss)
         Item.objects.filter(code="2021-40").update(title='=HYPERLINK("http://x")')

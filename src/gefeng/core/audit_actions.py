@@ -110,6 +110,8 @@ register(
         "reform.evidence.added": _("上传佐证材料"),
         "reform.evidence.deleted": _("删除佐证材料"),
         "reform.remind": _("发送报送提醒"),
+        "reform.plan.exported": _("导出责任清单"),
+        "reform.plan.units_exported": _("导出成员单位推进情况"),
     },
 )
 register(

@@ -184,7 +184,16 @@ def plan_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
         "完成度",
         "指标（当前/目标）",
     ]
-    return exports.stream_xlsx(f"{plan.year}年重点工作项目", headers, _item_rows(view), sheet_name="责任清单")
+    return exports.download(
+        actor=request.user,
+        action="reform.plan.exported",
+        filename=f"{plan.year}年重点工作项目",
+        headers=headers,
+        rows=_item_rows(view),
+        sheet_name="责任清单",
+        obj=plan,
+        changes={"on": on.isoformat()},
+    )
 
 
 @require_GET
@@ -227,4 +236,13 @@ def unit_export(request: AuthedRequest, pk: int) -> HttpResponseBase:
                 *(s.get(k, 0) for k in ("due", "on_time", "late", "missing", "returned", "accepted")),
             )
 
-    return exports.stream_xlsx(f"{plan.year}年成员单位推进情况", headers, rows(), sheet_name="单位推进")
+    return exports.download(
+        actor=request.user,
+        action="reform.plan.units_exported",
+        filename=f"{plan.year}年成员单位推进情况",
+        headers=headers,
+        rows=rows(),
+        sheet_name="单位推进",
+        obj=plan,
+        changes={"on": on.isoformat()},
+    )
