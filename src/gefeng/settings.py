@@ -323,6 +323,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_MB = env_int("GEFENG_UPLOAD_MAX_MB", 50, minimum=1)
 API_TOKEN_DAYS = env_int("GEFENG_API_TOKEN_DAYS", 180, minimum=1, maximum=366)
 IMPORT_RETENTION_DAYS = env_int("GEFENG_IMPORT_RETENTION_DAYS", 30, minimum=1)
+# 会员名册导出: more rows than this are written by a background job; its file is kept this many hours.
+MEMBER_EXPORT_DIRECT_ROWS = env_int("GEFENG_MEMBER_EXPORT_DIRECT_ROWS", 50_000, minimum=100)
+MEMBER_EXPORT_KEEP_HOURS = env_int("GEFENG_MEMBER_EXPORT_KEEP_HOURS", 24, minimum=1)
 # What an uploaded table may hold, checked before it is read (core.tabular_guard), and the
 # memory and CPU time of the child process that reads it (core.tabular_isolated).
 IMPORT_MAX_ROWS = env_int("GEFENG_IMPORT_MAX_ROWS", 1_048_576, minimum=100)

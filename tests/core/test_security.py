@@ -108,7 +108,7 @@ def test_every_response_carries_the_policy(login_as):
 
 
 # Rendered into a PDF by WeasyPrint, never served to a browser.
-_NOT_SERVED = {"honours/templates/honours/certificate_print.html"}
+_NOT_SERVED = {"honours/templates/honours/certificate_print.html", "skills/templates/skills/certificate_print.html"}
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 _HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 _STYLE = re.compile(r"<style\b|\sstyle\s*=", re.I)

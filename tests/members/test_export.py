@@ -7,17 +7,16 @@ import datetime as dt
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from gefeng.accounts import services as account_services
 from gefeng.core.actors import SYSTEM
 from gefeng.core.models import AuditEntry
-from gefeng.members import exporting, services
+from gefeng.members import exporting
 from gefeng.members.models import Member
 from tests.conftest import PASSWORD
-from tests.members.conftest import make_id
+from tests.members.conftest import _client
 
 pytestmark = pytest.mark.django_db
 
@@ -45,41 +44,6 @@ HEADERS = [
     "会籍状态",
 ]
 FORMULA = "=cmd|' /C calc'!A0"
-
-
-def _client(user) -> Client:
-    from gefeng.accounts.models import UserSession
-
-    client = Client()
-    client.force_login(user)
-    UserSession.objects.create(session_key=client.session.session_key, user=user)
-    return client
-
-
-@pytest.fixture
-def client_for(personas):
-    return lambda name: _client(personas[name])
-
-
-@pytest.fixture
-def registry(personas, tree, person):
-    zhang = services.member_join(
-        actor=personas["chair"],
-        union=tree.xinge_union,
-        team=tree.xinge_team,
-        data=person(skill_level="3", migrant=True, card_number="3203222000000001", ethnicity="汉族"),
-    )
-    li = services.member_join(
-        actor=personas["chair"],
-        union=tree.xinge_union,
-        data=person(name="李四", id_number=make_id("19850315", "002"), phone="13900000001"),
-    )
-    lv = services.member_join(
-        actor=personas["outsider"],
-        union=tree.henghui_union,
-        data=person(name="吕布", id_number=make_id("19880101", "009"), phone="13900000002"),
-    )
-    return {"张三": zhang, "李四": li, "吕布": lv}
 
 
 def _xlsx(response) -> list[list]:

@@ -54,6 +54,20 @@ def _join_outsider(t, p):
     }
 
 
+def _export_job(t, p):
+    """A finished export of the outsider's (owner-only: everyone else gets 404)."""
+    from gefeng.members.models import ExportJob, ExportStatus
+    from gefeng.members.services import export_jobs
+
+    job = ExportJob.objects.filter(actor=p["outsider"]).first()
+    if job is None:
+        job = ExportJob.objects.create(actor=p["outsider"], format="csv", filename="会员名册.csv")
+        path = export_jobs.path_for(job)
+        path.write_text("\ufeff姓名\r\n", encoding="utf-8")
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, stored=str(path), rows_written=0)
+    return {"pk": job.pk}
+
+
 def _reveal(t, p):
     return _member(t, p) | {"field": "id_number"}
 
@@ -61,6 +75,9 @@ def _reveal(t, p):
 MATRIX = {
     "members:member-list": Case(ok=MEMBER_VIEWERS),
     "members:member-export": Case(ok=MEMBER_EXPORTERS),
+    "members:export-job": Case(ok=ok("outsider"), kwargs=_export_job),
+    "members:export-job-progress": Case(ok=ok("outsider"), kwargs=_export_job),
+    "members:export-job-download": Case(ok=ok("outsider"), kwargs=_export_job),
     "members:member-create": Case(ok=MEMBER_CHANGERS, methods=GET_POST, foreign=_join_outsider),
     "members:org-search": Case(ok=COVERAGE),
     "members:union-search": Case(ok=MEMBER_CHANGERS),

@@ -83,6 +83,7 @@ register(
         "members.member.phone_revealed": _("查看完整手机号"),
         "members.member.exported": _("导出会员"),
         "members.export.revealed": _("导出会员（含完整个人信息）"),
+        "members.export.downloaded": _("下载后台导出的会员名册"),
         "members.coverage_gap.exported": _("导出未建会、未入会清单"),
         "members.import.queued": _("提交花名册导入"),
         "members.import.applied": _("导入花名册"),

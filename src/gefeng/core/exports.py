@@ -170,6 +170,21 @@ def stream_csv(
     return response
 
 
+def write_csv(path: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, max_rows: int | None = None) -> int:
+    """Write a CSV file as `stream_csv` sends one (UTF-8 with BOM, CRLF, safe cells), in constant
+    memory; returns the number of data rows written."""
+    limit = MAX_EXPORT_ROWS if max_rows is None else max_rows
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write(_BOM)
+        writer = csv.writer(out)
+        writer.writerow([_text(safe_cell(_normalise(v))) for v in headers])
+        for cut, row in _limited(rows, limit):
+            writer.writerow([_text(safe_cell(_normalise(v))) for v in row])
+            written += 0 if cut else 1
+    return written
+
+
 class _TemporaryFile(io.FileIO):
     """A read handle on a temporary file that removes the file when closed."""
 

@@ -25,6 +25,7 @@ import datetime as dt
 import random
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.db import connection
 
 from gefeng.core.actors import SYSTEM
@@ -104,14 +105,19 @@ def _people(rng: random.Random, union: OrgNode, n: int) -> list[Member]:
 
 
 def _accounts(pilot: OrgNode, reps: list[m.Representative]) -> list[Any]:
+    from django.contrib.auth import get_user_model
+
     from gefeng.accounts import services as accounts
     from gefeng.accounts.demo import DEMO_PASSWORD
 
     users = []
     for i, rep in enumerate(reps, start=1):
-        user = accounts.user_create(
-            actor=SYSTEM, username=f"{USER_PREFIX}{i:02d}", name=rep.name, org=pilot, password=DEMO_PASSWORD,
-            roles={"worker"}, is_demo=True, must_change=False,
+        username = f"{USER_PREFIX}{i:02d}"
+        # Loading this part again without the accounts part (which deletes every demo account)
+        # finds the representative's account still there.
+        user = get_user_model().objects.filter(username=username, is_demo=True).first() or accounts.user_create(
+            actor=SYSTEM, username=username, name=rep.name, org=pilot, password=DEMO_PASSWORD,
+            roles={"worker"}, is_demo=True, must_change=settings.PRODUCTION,
         )  # fmt: skip
         Member.objects.filter(pk=rep.member_id).update(user=user)
         users.append(user)

@@ -392,3 +392,43 @@ class ValueMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.column}：{self.raw_value} → {self.value or '（留空）'}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("导出中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(models.Model):
+    """A large registry export, written by a background job to a file its user downloads.
+
+    Only its user ever sees it (the views filter by `actor`): the file was made with that user's
+    scope and right to reveal. The job keeps the list filters, not the rows; it runs the same
+    selector as the page, as its user, when it starts. Files are deleted after
+    `MEMBER_EXPORT_KEEP_HOURS`."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filters = models.JSONField(default=dict, blank=True)
+    described = models.JSONField(default=dict, blank=True)  # the filters in words, as the audit log has them
+    format = models.CharField(_("格式"), max_length=4)
+    reveal = models.BooleanField(_("完整号码"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    rows_written = models.PositiveIntegerField(default=0)
+    stored = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会员名册导出")
+        verbose_name_plural = _("会员名册导出")
+        indexes = [models.Index(fields=["actor", "-created_at"], name="members_export_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"

@@ -9,11 +9,15 @@ The roster import's pages are in `members.imports.views`.
 from gefeng.members.views.changes import member_leave, member_retain, member_transfer
 from gefeng.members.views.coverage import coverage, coverage_gap_export
 from gefeng.members.views.detail import member_create, member_detail, member_edit, member_reveal
+from gefeng.members.views.export_jobs import export_job, export_job_download, export_job_progress
 from gefeng.members.views.listing import member_export, member_list, org_search, union_search
 
 __all__ = [
     "coverage",
     "coverage_gap_export",
+    "export_job",
+    "export_job_download",
+    "export_job_progress",
     "member_create",
     "member_detail",
     "member_edit",

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
@@ -28,6 +28,7 @@ from gefeng.members.forms import (
     member_filters,
 )
 from gefeng.members.models import Status
+from gefeng.members.services import export_jobs
 from gefeng.members.views.common import (
     EXPORT_FORMATS,
     SEARCH_LIMIT,
@@ -212,6 +213,11 @@ def member_export(request: AuthedRequest) -> HttpResponseBase:
     if reveal and not can_reveal:
         raise PermissionDenied
     described = exporting.audit_filters(filters)
+    qs = selectors.member_list(user, filters)
+    limit = export_jobs.direct_rows()
+    if qs.order_by().values("pk")[: limit + 1].count() > limit:  # bounded: stops counting past the limit
+        job = export_jobs.export_queue(actor=user, values=values, fmt=fmt, reveal=reveal, described=described)
+        return redirect("members:export-job", pk=job.pk)
     audit.record(
         actor=user,
         action="members.member.exported",
@@ -227,7 +233,7 @@ def member_export(request: AuthedRequest) -> HttpResponseBase:
             object_repr=_g("会员名册"),
             changes={"filters": described, "format": fmt},
         )
-    qs = selectors.member_list(user, filters).select_related(*exporting.EXPORT_RELATED)
+    qs = qs.select_related(*exporting.EXPORT_RELATED)
     rows = (exporting.export_row(m, reveal=reveal, show_age=can_reveal) for m in qs.iterator(chunk_size=2000))
     filename = _g("会员名册") + f"-{timezone.localtime():%Y%m%d-%H%M%S}"
     if fmt == "csv":
