@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -50,6 +51,15 @@ def sheet(rows: list[list[Any]], headers: list[str], title: str = "") -> SimpleU
     out = io.BytesIO()
     wb.save(out)
     return SimpleUploadedFile("成绩.xlsx", out.getvalue(), content_type="application/vnd.ms-excel")
+
+
+def image(name: str = "书房.png", fmt: str = "PNG", size: tuple[int, int] = (640, 480)) -> SimpleUploadedFile:
+    """A real picture (made with Pillow) as an upload."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
 QUESTIONS = [
@@ -94,12 +104,14 @@ class World:
     position: Any
     safety: Any
     worker_member: Any
+    photo: Any
+    session: Any
 
 
 def world(tree: Any) -> World:
     from gefeng.accounts.models import User
     from gefeng.learning import services
-    from gefeng.learning.models import Campaign, Contest, Position, SafetyCampaign
+    from gefeng.learning.models import Campaign, Contest, Position, PositionPhoto, SafetyCampaign, SafetySession
     from gefeng.members.models import Member
 
     campaign = Campaign.objects.filter(org=tree.henghui, name="恒辉学习强国").first()
@@ -159,7 +171,11 @@ def world(tree: Any) -> World:
             held_on=dt.date(2021, 6, 1),
             title="安全生产月",
             trainees=120,
+            members=people[:2],
         )
+        room = Position.objects.get(name="恒辉编织歌风书房")
+        if not room.photos.exists():
+            services.photos_add(actor=SYSTEM, position=room, files=[image()], caption="阅览区")
         services.party_org_create(actor=SYSTEM, org=tree.henghui, name="恒辉编织党支部")
     user = User.objects.filter(username="worker").first()
     worker_member = Member.objects.filter(name="孙大伟", union=tree.xinge_union).order_by("pk").first()
@@ -178,4 +194,19 @@ def world(tree: Any) -> World:
         position=Position.objects.filter(name="恒辉编织歌风书房").order_by("pk").first(),
         safety=SafetyCampaign.objects.get(org=tree.henghui, name="恒辉编织安康杯"),
         worker_member=worker_member,
+        photo=PositionPhoto.objects.filter(position__name="恒辉编织歌风书房").order_by("pk").first(),
+        session=SafetySession.objects.filter(campaign__org=tree.henghui, title="安全生产月").order_by("pk").first(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    """Photos of each test in its own folder: DATA_DIR and the default storage (DATA_DIR/media)."""
+    settings.DATA_DIR = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }

@@ -91,4 +91,36 @@ MATRIX = {
     ),
     "learning:safety-detail": Case(ok=SEES, kwargs=_pk("safety")),
     "learning:session-record": Case(ok=RUNS, kwargs=_pk("safety"), methods=POST, success=REDIRECT),
+    "learning:session-detail": Case(ok=SEES, kwargs=_pk("session")),
+    "learning:trainees-add": Case(
+        ok=RUNS,
+        kwargs=_pk("session"),
+        methods=POST,
+        success=REDIRECT,
+        data=lambda t, p: {"member": str(world(t).people[2].pk)},
+    ),
+    "learning:trainee-remove": Case(
+        ok=RUNS,
+        kwargs=_pk("session"),
+        methods=POST,
+        success=REDIRECT,
+        data=lambda t, p: {"member": str(world(t).people[0].pk)},
+    ),
+    "learning:signin-import": Case(ok=RUNS, kwargs=_pk("session"), methods=POST, success=REDIRECT),
+    "learning:counted-set": Case(
+        ok=RUNS, kwargs=_pk("session"), methods=POST, success=REDIRECT, data=_post(counted="5")
+    ),
+    "learning:photo-add": Case(ok=RUNS, kwargs=_pk("position"), methods=POST, success=REDIRECT),
+    "learning:borrowing-record": Case(
+        ok=RUNS,
+        kwargs=_pk("position"),
+        methods=POST,
+        success=REDIRECT,
+        data=_post(month="2021-05", loans="120", borrowers="80"),
+    ),
+    "learning:position-photo": Case(ok=SEES, kwargs=_pk("photo")),
+    "learning:position-photo-thumb": Case(ok=SEES, kwargs=_pk("photo")),
+    "learning:photo-delete": Case(ok=RUNS, kwargs=_pk("photo"), methods=POST, success=REDIRECT),
+    "learning:party-towns": Case(ok=OFFICERS),
+    "learning:party-towns-export": Case(ok=OFFICERS),
 }

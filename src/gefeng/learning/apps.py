@@ -23,6 +23,13 @@ class LearningConfig(AppConfig):
             menu.Item(_("知识竞赛"), "learning:contest-list", "learning.view", "trophy", show=menu.not_self_only),
             menu.Item(_("题库"), "learning:question-list", "learning.view", "list-check", show=menu.not_self_only),
             menu.Item(_("党建带工建"), "learning:party", "learning.view", "flag", show=menu.not_self_only),
+            menu.Item(
+                _("各镇（街道）党组织和党员"),
+                "learning:party-towns",
+                "learning.view",
+                "table",
+                show=menu.not_self_only,
+            ),
             menu.Item(_("阵地建设"), "learning:position-list", "learning.view", "house", show=menu.not_self_only),
             menu.Item(
                 _("安全生产活动"), "learning:safety-list", "learning.view", "shield-check", show=menu.not_self_only
@@ -60,6 +67,13 @@ class LearningConfig(AppConfig):
                 "learning.activity.recorded": _("登记阵地活动"),
                 "learning.safety.created": _("新建安全生产活动"),
                 "learning.safety.session": _("登记安全宣讲场次"),
+                "learning.safety.trainees": _("登记安全培训名册人员"),
+                "learning.safety.counted": _("修改名册外受训人数"),
+                "learning.safety.signin": _("导入安全培训签到表"),
+                "learning.photo.added": _("上传阵地照片"),
+                "learning.photo.deleted": _("删除阵地照片"),
+                "learning.borrowing.recorded": _("登记书房借阅"),
+                "learning.party.exported": _("导出各镇党组织和党员情况"),
             },
         )
         demo.register(demo.ModuleDemo(order=45, name="learning", load=learning_demo.load, clear=learning_demo.clear))

@@ -24,6 +24,12 @@ _DEFAULTS: dict[str, Any] = {
     # Rows of a result sheet or question bank one upload may hold, and the upload's size (MB).
     "LEARNING_IMPORT_MAX_ROWS": env_int("GEFENG_LEARNING_IMPORT_MAX_ROWS", 50_000, minimum=1),
     "LEARNING_UPLOAD_MB": env_int("GEFENG_LEARNING_UPLOAD_MB", 10, minimum=1),
+    # Position photos: the size of one photo (MB), how many one upload may carry, how many a
+    # position may hold, and the thumbnail's longer side (pixels).
+    "LEARNING_PHOTO_MB": env_int("GEFENG_LEARNING_PHOTO_MB", 10, minimum=1),
+    "LEARNING_PHOTO_FILES": env_int("GEFENG_LEARNING_PHOTO_FILES", 9, minimum=1),
+    "LEARNING_PHOTOS_MAX": env_int("GEFENG_LEARNING_PHOTOS_MAX", 30, minimum=1),
+    "LEARNING_THUMB_PX": env_int("GEFENG_LEARNING_THUMB_PX", 320, minimum=64),
     # Whether party data (党组织, 发展党员 stages) is kept at all: a union platform holds it only
     # where the county's party committee asks it to (党建带工建).
     "LEARNING_PARTY_DATA": env_bool("GEFENG_LEARNING_PARTY_DATA", True),

@@ -14,6 +14,7 @@ from gefeng.learning.models import (
     PositionKind,
     RoundTally,
     SafetySession,
+    SafetyTrainee,
 )
 from gefeng.learning.models.contest import Attempt
 from gefeng.orgs.models import OrgNode
@@ -110,5 +111,8 @@ def safety_sessions(root: OrgNode, year: int) -> int:
 
 @figures.register("safety_trainees", label="安全生产受训人次", unit="人次", kind=figures.COUNT, section=SECTION)
 def safety_trainees(root: OrgNode, year: int) -> int:
-    """Trainees of the year's safety sessions, summed."""
-    return int(_sessions(root, year).aggregate(s=Sum("trainees"))["s"] or 0)
+    """Trainees of the year's safety sessions: the registry members recorded on each session plus
+    the people counted who are not in the registry (a member is recorded once per session)."""
+    sessions = _sessions(root, year)
+    counted = int(sessions.aggregate(s=Sum("trainees"))["s"] or 0)
+    return counted + SafetyTrainee.objects.filter(session__in=sessions.values("pk")).count()

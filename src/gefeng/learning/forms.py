@@ -152,5 +152,21 @@ class SessionForm(ScopedFormMixin, StyledFormMixin, forms.Form):
     enterprise = NodeField(OrgNode.objects.filter(kind=Kind.ENTERPRISE).order_by("path"), perm=MANAGE, label=_("企业"))
     held_on = forms.DateField(label=_("日期"), widget=forms.DateInput)
     title = forms.CharField(label=_("主题"), max_length=100)
-    trainees = forms.IntegerField(label=_("受训人数"), min_value=0)
+    trainees = forms.IntegerField(
+        label=_("名册外受训人数"),
+        min_value=0,
+        initial=0,
+        help_text=_("不在会员名册中的人数；名册中的人员在场次页按名单登记或导入签到表"),
+    )
     materials = forms.IntegerField(label=_("发放资料（份）"), min_value=0, initial=0)
+
+
+class BorrowingForm(StyledFormMixin, forms.Form):
+    month = forms.CharField(label=_("月份"), max_length=7, help_text=_("年-月，如 2020-05"))
+    loans = forms.IntegerField(label=_("借阅（册次）"), min_value=0)
+    borrowers = forms.IntegerField(label=_("借阅（人次）"), min_value=0)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class CountedForm(StyledFormMixin, forms.Form):
+    counted = forms.IntegerField(label=_("名册外受训人数"), min_value=0)

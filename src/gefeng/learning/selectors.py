@@ -7,7 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from gefeng.core import scope
 from gefeng.learning import conf
@@ -16,15 +17,19 @@ from gefeng.learning.models import (
     AttemptStatus,
     Campaign,
     Contest,
+    HomeLevel,
     Position,
     PositionKind,
     Question,
     Round,
     RoundStatus,
     RoundTally,
+    SafetyCampaign,
+    SafetySession,
+    SafetyTrainee,
     StudyResult,
 )
-from gefeng.orgs.models import OrgNode
+from gefeng.orgs.models import Kind, OrgNode
 
 SEGMENT = 4
 UNION, TOWN = "union", "town"
@@ -293,14 +298,157 @@ def positions(user: Any, kind: str = "", town: OrgNode | None = None, q: str = "
     return qs
 
 
+def _town_of(path: str) -> str:
+    return path[: 2 * SEGMENT]
+
+
+def _town_names(paths: Any) -> dict[str, str]:
+    return {n.path: n.name for n in OrgNode.objects.filter(path__in=list(paths)).only("name", "path")}
+
+
 def position_counts(user: Any) -> list[dict[str, Any]]:
-    """Positions by town (the county's direct children) and kind."""
-    rows = scope.visible(user, Position).values("kind", "org__path")
+    """Positions by town (the county's direct children) and kind, and the 职工之家 by the level
+    they are named at (`home_<level>`, `home_none` for those not named)."""
+    rows = scope.visible(user, Position).values("kind", "level", "org__path")
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in rows.iterator():
-        out[r["org__path"][: 2 * SEGMENT]][r["kind"]] += 1
-    names = {n.path: n.name for n in OrgNode.objects.filter(path__in=list(out)).only("name", "path")}
-    return [{"name": names.get(p, "县本级"), **dict(v), "total": sum(v.values())} for p, v in sorted(out.items())]
+    for pos in rows.iterator():
+        town = out[_town_of(pos["org__path"])]
+        town[pos["kind"]] += 1
+        if pos["kind"] == PositionKind.HOME:
+            town[f"home_{pos['level'] or 'none'}"] += 1
+    names = _town_names(out)
+    result: list[dict[str, Any]] = [
+        {"name": names.get(p, "县本级"), **dict(v), "total": sum(v[k] for k in PositionKind.values)}
+        for p, v in sorted(out.items())
+    ]
+    if result:
+        totals: dict[str, int] = defaultdict(int)
+        for line in result:
+            for k, n in line.items():
+                if k != "name":
+                    totals[k] += int(n)
+        result.append({"name": "合计", **totals, "is_total": True})
+    return result
+
+
+HOME_LEVELS = [(level.value or "none", level.label if level.value else "未命名") for level in HomeLevel]
+HOME_LEVELS = HOME_LEVELS[1:] + HOME_LEVELS[:1]
+
+PARTY_HEADERS = [
+    "镇（街道）",
+    "党组织",
+    "其中党小组",
+    "名册中的党员",
+    "其中预备党员",
+    "入党积极分子",
+    "发展对象",
+    "预备党员（发展中）",
+    "年内确定积极分子",
+    "年内接收预备党员",
+    "年内发展正式党员",
+]
+PARTY_KEYS = [
+    "orgs",
+    "groups",
+    "members",
+    "probationary_members",
+    "activists",
+    "candidates",
+    "probationary",
+    "activists_year",
+    "probationary_year",
+    "admitted_year",
+]
+
+
+def party_by_town(user: Any, year: int) -> list[dict[str, Any]]:
+    """党组织 and party members by town, from what the user may see under `learning.view`:
+    party organisations; party members in the registry (在会 members whose 政治面貌 is 中共党员 or
+    中共预备党员); the people now at the stages 入党积极分子, 发展对象, 预备党员; and, in the year,
+    those made activists, admitted as probationary members and made full members. Empty when the
+    setting `LEARNING_PARTY_DATA` says party data is not kept."""
+    if not conf.get("LEARNING_PARTY_DATA"):
+        return []
+    from gefeng.learning.models import PartyDevelopment, PartyKind, PartyOrg, Stage
+    from gefeng.members.models import Member, Political, Status
+
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(PARTY_KEYS, 0))
+    for o in scope.visible(user, PartyOrg).values("org__path", "kind").iterator():
+        row = out[_town_of(o["org__path"])]
+        row["orgs"] += 1
+        row["groups"] += o["kind"] == PartyKind.GROUP
+    members = (
+        scope.permitted(user, Member, "learning.view")
+        .filter(status=Status.ACTIVE, political_status__in=[Political.CPC, Political.PROBATIONARY])
+        .values("union__path", "political_status")
+    )
+    for m in members.iterator():
+        row = out[_town_of(m["union__path"])]
+        row["members"] += 1
+        row["probationary_members"] += m["political_status"] == Political.PROBATIONARY
+    stage_key = {Stage.ACTIVIST: "activists", Stage.CANDIDATE: "candidates", Stage.PROBATIONARY: "probationary"}
+    devs = scope.visible(user, PartyDevelopment).values(
+        "union__path", "stage", "activist_on", "probationary_on", "full_on"
+    )
+    for d in devs.iterator():
+        row = out[_town_of(d["union__path"])]
+        key = stage_key.get(Stage(d["stage"]))
+        if key:
+            row[key] += 1
+        row["activists_year"] += bool(d["activist_on"] and d["activist_on"].year == year)
+        row["probationary_year"] += bool(d["probationary_on"] and d["probationary_on"].year == year)
+        row["admitted_year"] += bool(d["full_on"] and d["full_on"].year == year)
+    towns = scope.visible(user, OrgNode).filter(kind__in=[Kind.TOWN, Kind.MEMBER_UNIT]).values_list("path", flat=True)
+    for path in towns[:200]:
+        out[path]
+    names = _town_names(out)
+    rows: list[dict[str, Any]] = [{"name": names.get(p, "县本级"), **v} for p, v in sorted(out.items())]
+    if rows:
+        rows.append({"name": "合计", **{k: sum(int(r[k]) for r in rows) for k in PARTY_KEYS}, "is_total": True})
+    return rows
+
+
+def safety_totals(sessions: QuerySet[SafetySession]) -> dict[str, int]:
+    """Sessions, trainees (registered + counted, never the same person twice in a session) and
+    materials of a set of sessions."""
+    agg = sessions.aggregate(n=Count("id"), counted=Sum("trainees"), materials=Sum("materials"))
+    registered = SafetyTrainee.objects.filter(session__in=sessions.values("pk")).count()
+    counted = int(agg["counted"] or 0)
+    return {
+        "n": agg["n"],
+        "registered": registered,
+        "counted": counted,
+        "people": registered + counted,
+        "materials": int(agg["materials"] or 0),
+    }
+
+
+def with_registered(sessions: QuerySet[SafetySession]) -> QuerySet[SafetySession]:
+    """Sessions with `n_registered`, their registry trainees (a subquery: no join multiplies)."""
+    count = (
+        SafetyTrainee.objects.filter(session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(c=Count("id"))
+        .values("c")
+    )
+    return sessions.annotate(n_registered=Coalesce(Subquery(count), 0))
+
+
+def campaigns_with_totals(user: Any) -> QuerySet[SafetyCampaign]:
+    """Safety campaigns with their sessions and trainees (registered + counted), by subqueries."""
+    sessions = SafetySession.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    registered = SafetyTrainee.objects.filter(session__campaign=OuterRef("pk")).order_by().values("session__campaign")
+    return (
+        scope.visible(user, SafetyCampaign)
+        .select_related("org")
+        .annotate(
+            n=Coalesce(Subquery(sessions.annotate(c=Count("id")).values("c")), 0),
+            counted=Coalesce(Subquery(sessions.annotate(c=Sum("trainees")).values("c")), 0),
+            registered=Coalesce(Subquery(registered.annotate(c=Count("id")).values("c")), 0),
+        )
+        .annotate(people=F("counted") + F("registered"))
+    )
 
 
 def circulated(user: Any) -> QuerySet[Round]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gefeng.learning.views import contests, phone, registers, study
+from gefeng.learning.views import contests, phone, positions, registers, safety, study
 
 app_name = "learning"
 
@@ -36,12 +36,24 @@ urlpatterns = [
     path("party/orgs/new/", registers.party_org_create, name="party-org-create"),
     path("party/development/", registers.development_record, name="development-record"),
     path("party/items/new/", registers.building_item_create, name="building-item-create"),
+    path("party/towns/", registers.party_towns, name="party-towns"),
+    path("party/towns/export/", registers.party_towns_export, name="party-towns-export"),
     path("positions/", registers.position_list, name="position-list"),
     path("positions/new/", registers.position_create, name="position-create"),
     path("positions/<int:pk>/", registers.position_detail, name="position-detail"),
     path("positions/<int:pk>/activities/", registers.activity_record, name="activity-record"),
+    path("positions/<int:pk>/photos/", positions.photo_add, name="photo-add"),
+    path("positions/<int:pk>/borrowing/", positions.borrowing_record, name="borrowing-record"),
+    path("photos/<int:pk>/", positions.photo, name="position-photo"),
+    path("photos/<int:pk>/thumb/", positions.photo_thumb, name="position-photo-thumb"),
+    path("photos/<int:pk>/delete/", positions.photo_delete, name="photo-delete"),
     path("safety/", registers.safety_list, name="safety-list"),
     path("safety/new/", registers.safety_create, name="safety-create"),
     path("safety/<int:pk>/", registers.safety_detail, name="safety-detail"),
     path("safety/<int:pk>/sessions/", registers.session_record, name="session-record"),
+    path("sessions/<int:pk>/", safety.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/trainees/", safety.trainees_add, name="trainees-add"),
+    path("sessions/<int:pk>/trainees/remove/", safety.trainee_remove, name="trainee-remove"),
+    path("sessions/<int:pk>/signin/", safety.signin_import, name="signin-import"),
+    path("sessions/<int:pk>/counted/", safety.counted_set, name="counted-set"),
 ]

@@ -8,11 +8,12 @@ Only what a union platform may hold: the party organisations attached to enterpr
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gefeng.core import scope
+from gefeng.core import scope, uploads
 
 
 class PartyKind(models.TextChoices):
@@ -160,6 +161,45 @@ class PositionActivity(models.Model):  # noqa: DJ008  (rows shown in tables, nev
         ordering = ["-held_on", "-id"]
 
 
+@scope.rule(org="position__org__", view="learning.view")
+class PositionPhoto(models.Model):
+    """A photo of a position, stored under DATA_DIR (never a public static file) with a small
+    JPEG thumbnail; both are served only through the scoped view `learning:position-photo`."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to=uploads.UploadTo("learning/positions"), max_length=200)
+    thumb = models.FileField(_("缩略图"), upload_to=uploads.UploadTo("learning/positions/thumbs"), max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阵地照片")
+        verbose_name_plural = _("阵地照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name
+
+
+@scope.rule(org="position__org__", view="learning.view")
+class BorrowingRecord(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
+    """A reading room's borrowing over a month: volumes lent (册次) and borrowers (人次)."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="borrowings")
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    loans = models.PositiveIntegerField(_("借阅（册次）"), default=0)
+    borrowers = models.PositiveIntegerField(_("借阅（人次）"), default=0)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        constraints = [models.UniqueConstraint(fields=["position", "month"], name="learning_borrowing_month")]
+
+
 class SafetyKind(models.TextChoices):
     BAITUAN = "baituan", _("百团进百万企业安全生产宣讲")
     ANKANG = "ankang", _("安康杯竞赛")
@@ -184,17 +224,48 @@ class SafetyCampaign(models.Model):
 
 @scope.rule(org="enterprise__", view="learning.view")
 class SafetySession(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
-    """A session at an enterprise: the trainees counted (or taken from the registry) and the
-    materials handed out."""
+    """A session at an enterprise: its trainees are the registry members recorded on it
+    (`SafetyTrainee`, picked or read from a sign-in sheet) plus `trainees`, the people counted who
+    are not in the registry; the two never overlap. And the materials handed out."""
 
     campaign = models.ForeignKey(SafetyCampaign, on_delete=models.CASCADE, related_name="sessions")
     enterprise = models.ForeignKey("orgs.OrgNode", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("日期"))
     title = models.CharField(_("主题"), max_length=100)
-    trainees = models.PositiveIntegerField(_("受训人数"), default=0)
+    trainees = models.PositiveIntegerField(_("名册外受训人数"), default=0, help_text=_("不在会员名册中的受训人数"))
     materials = models.PositiveIntegerField(_("发放资料（份）"), default=0)
 
     class Meta:
         ordering = ["-held_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(trainees__gte=0), name="learning_session_trainees")]
         indexes = [models.Index(fields=["held_on"], name="learning_session_held_on")]
+
+
+@scope.rule(org="session__enterprise__", view="learning.view")
+class SafetyTrainee(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
+    """A registry member who attended a safety session (once per session)."""
+
+    session = models.ForeignKey(SafetySession, on_delete=models.CASCADE, related_name="registered")
+    member = models.ForeignKey("members.Member", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="learning_trainee_once")]
+
+
+@scope.rule(org="session__enterprise__", view="learning.view")
+class SigninImport(models.Model):  # noqa: DJ008  (rows shown in tables, never alone)
+    """One sign-in sheet read for a safety session: how many rows, matched, and every row not
+    taken with its reason (names masked)."""
+
+    session = models.ForeignKey(SafetySession, on_delete=models.CASCADE, related_name="signins")
+    filename = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]

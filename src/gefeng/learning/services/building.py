@@ -4,6 +4,7 @@ checked against the scope, validated, audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -204,10 +205,13 @@ def safety_session_record(
     enterprise: OrgNode,
     held_on: dt.date,
     title: Any,
-    trainees: int,
+    trainees: int = 0,
     materials: int = 0,
+    members: Sequence[Member] = (),
 ) -> SafetySession:
-    """A session of a safety campaign at an enterprise, with its trainees counted."""
+    """A session of a safety campaign at an enterprise. Its trainees are `members` (registry
+    members of the enterprise, recorded by name) plus `trainees`, the people counted who are not
+    in the registry (`learning.services.safety`)."""
     actors.require(actor, campaign, MANAGE)
     try:
         require_org(actor, enterprise, "enterprise")
@@ -231,4 +235,8 @@ def safety_session_record(
         obj=campaign,
         changes={"enterprise": enterprise.name, "trainees": trainees},
     )
+    if members:
+        from gefeng.learning.services.safety import trainees_add
+
+        trainees_add(actor=actor, session=session, members=members)
     return session

@@ -7,17 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gefeng.core import actions, scope
+from gefeng.core import actions, exports, scope
 from gefeng.core.forms import add_service_errors
 from gefeng.core.pagination import paginate
 from gefeng.core.types import AuthedRequest
 from gefeng.learning import conf, selectors, services
 from gefeng.learning.forms import (
     ActivityForm,
+    BorrowingForm,
     BuildingItemForm,
     DevelopmentForm,
     PartyOrgForm,
@@ -31,6 +33,7 @@ from gefeng.learning.models import (
     PartyOrg,
     Position,
     PositionKind,
+    PositionPhoto,
     SafetyCampaign,
     Stage,
 )
@@ -182,6 +185,8 @@ def position_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     position = scope.get_or_404(user, Position.objects.select_related("org"), pk=pk)
     acts = position.activities.all()
     totals = acts.aggregate(n=Count("id"), people=Sum("attendance"))
+    reading = position.kind == PositionKind.READING
+    borrowings = position.borrowings.all() if reading else position.borrowings.none()
     return render(
         request,
         "learning/position_detail.html",
@@ -189,7 +194,15 @@ def position_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "position": position,
             "activities": acts[:100],
             "totals": totals,
+            "photos": scope.visible(user, PositionPhoto).filter(position=position),
+            "photo_limit": conf.get("LEARNING_PHOTOS_MAX"),
+            "photo_kinds": services.PHOTOS.allowed_text(),
+            "photo_mb": services.PHOTOS.max_bytes() // (1024 * 1024),
+            "reading": reading,
+            "borrowings": borrowings[:36],
+            "borrowing_totals": borrowings.aggregate(loans=Sum("loans"), borrowers=Sum("borrowers")),
             "form": ActivityForm(),
+            "borrowing_form": BorrowingForm(),
             "can_manage": scope.can(user, position, MANAGE),
         },
     )
@@ -215,11 +228,7 @@ def activity_record(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def safety_list(request: AuthedRequest) -> HttpResponse:
     user = officer(request.user)
-    qs = (
-        scope.visible(user, SafetyCampaign)
-        .select_related("org")
-        .annotate(n=Count("sessions"), people=Sum("sessions__trainees"))
-    )
+    qs = selectors.campaigns_with_totals(user)
     return render(
         request,
         "learning/safety_list.html",
@@ -251,8 +260,8 @@ def safety_create(request: AuthedRequest) -> HttpResponse:
 def safety_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = officer(request.user)
     campaign = scope.get_or_404(user, SafetyCampaign.objects.select_related("org"), pk=pk)
-    sessions = campaign.sessions.select_related("enterprise")
-    totals = sessions.aggregate(n=Count("id"), people=Sum("trainees"), materials=Sum("materials"))
+    sessions = selectors.with_registered(campaign.sessions.select_related("enterprise"))
+    totals = selectors.safety_totals(campaign.sessions.all())
     return render(
         request,
         "learning/safety_detail.html",
@@ -279,4 +288,50 @@ def session_record(request: AuthedRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     return actions.act(
         request, lambda: services.safety_session_record(actor=user, campaign=campaign, **d), done="已登记。", back=back
+    )
+
+
+def _year(request: AuthedRequest) -> int:
+    import datetime as dt
+
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else dt.date.today().year
+
+
+@require_GET
+@login_required
+def party_towns(request: AuthedRequest) -> HttpResponse:
+    """党组织 and party members by town (a dense, printable table) for a year."""
+    user = officer(request.user)
+    year = _year(request)
+    return render(
+        request,
+        "learning/party_towns.html",
+        {
+            "enabled": conf.get("LEARNING_PARTY_DATA"),
+            "year": year,
+            "rows": selectors.party_by_town(user, year),
+            "headers": selectors.PARTY_HEADERS,
+        },
+    )
+
+
+@require_GET
+@login_required
+def party_towns_export(request: AuthedRequest) -> HttpResponseBase:
+    user = officer(request.user)
+    year = _year(request)
+    if not conf.get("LEARNING_PARTY_DATA"):
+        messages.error(request, "本平台未启用党建数据（设置 GEFENG_LEARNING_PARTY_DATA），没有可导出的数据。")
+        return redirect("learning:party-towns")
+    rows = ([r["name"], *(r[k] for k in selectors.PARTY_KEYS)] for r in selectors.party_by_town(user, year))
+    return exports.download(
+        actor=user,
+        action="learning.party.exported",
+        filename=f"{year}年各镇（街道）党组织和党员情况",
+        headers=selectors.PARTY_HEADERS,
+        rows=rows,
+        sheet_name="党组织和党员",
+        object_type="learning.party",
+        changes={"year": year},
     )
