@@ -99,6 +99,10 @@ def tree(db) -> Tree:
 
 @pytest.fixture
 def personas(tree):
+    return _make_personas(tree)
+
+
+def _make_personas(tree: Tree) -> dict:
     from gefeng.accounts import services
 
     users = {}
@@ -127,3 +131,158 @@ def login_as(personas):
         return client
 
     return make
+
+
+# ---- The demo county, loaded once for the tests that read it -------------------------------------
+#
+# Loading the demo county runs every module's services (about 25 s). The tests that check what it
+# made ask for `demo_county` (or `demo_registry`, with the registry's 57,655 members): it is
+# loaded, committed, once for a run of consecutive such tests and shared; each test runs in a
+# transaction rolled back at its end, so a test may write, or load the demo again, freely. After the
+# last of them it is cleared, before any test that expects an empty database. They all go to one
+# xdist worker (the `demo_county` group) so that they follow each other.
+
+DEMO_FIXTURES = frozenset({"demo_county", "demo_registry"})
+
+
+class _SharedDemo:
+    def __init__(self) -> None:
+        self.counts: dict | None = None
+        self.registry: bool | None = None
+        self.blocker = None
+
+    def use(self, blocker, *, registry: bool):
+        import copy
+
+        from django.core.cache import cache
+        from django.db import connection, transaction
+
+        from gefeng.core import demo
+
+        with blocker.unblock():
+            if connection.in_atomic_block:
+                raise RuntimeError("demo_county 的测试不能再标记 django_db（演示数据须提交后共享）。")
+            if self.counts is None or self.registry != registry:
+                self.release()
+                self.blocker = blocker
+                self.counts = demo.load_demo(registry=registry)
+                self.registry = registry
+                self._keep_files()
+            cache.clear()  # nothing a previous test's request cached survives its rollback
+            atomic = transaction.atomic()
+            atomic._from_testcase = True  # as Django's TestCase: durable blocks may nest inside
+            try:
+                with atomic:
+                    yield copy.deepcopy(self.counts)
+                    transaction.set_rollback(True)
+            finally:
+                self._restore_files()
+
+    # A test that loads the demo again deletes the files of the shared county (circulars, photos)
+    # with its rows; the rows come back with the rollback, the files from this copy.
+    def _keep_files(self) -> None:
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        from django.conf import settings
+
+        self.media = Path(settings.DATA_DIR) / "media"
+        self.kept = Path(tempfile.mkdtemp(prefix="gefeng-demo-media-"))
+        if self.media.exists():
+            shutil.copytree(self.media, self.kept, dirs_exist_ok=True)
+
+    def _restore_files(self) -> None:
+        import os
+        import shutil
+
+        for folder, _dirs, files in os.walk(self.kept):
+            rel = os.path.relpath(folder, self.kept)
+            for name in files:
+                target = self.media / rel / name
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(os.path.join(folder, name), target)
+
+    def release(self) -> None:
+        if self.counts is None:
+            return
+        from django.core.management import call_command
+        from django.db import transaction
+
+        from gefeng.core import demo
+        from gefeng.members.demo import clear_registry
+
+        with self.blocker.unblock():
+            with transaction.atomic():
+                for part in reversed(demo._module_parts()):  # the modules' demo data refers to members
+                    part.clear()
+                if self.registry:
+                    clear_registry()
+            call_command("flush", interactive=False, verbosity=0)
+        self.counts = self.registry = None
+        import shutil
+
+        shutil.rmtree(self.kept, ignore_errors=True)
+
+
+_DEMO = _SharedDemo()
+
+
+@pytest.fixture(scope="session")
+def _demo_database(request, django_db_setup, django_db_blocker):
+    """pytest-django creates the test database only when some test of the run is marked
+    django_db; a run of nothing but shared-demo tests creates it here."""
+    needs_db = {"db", "transactional_db", "live_server"}
+    if any(i.get_closest_marker("django_db") or needs_db & set(i.fixturenames) for i in request.session.items):
+        yield
+        return
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    _DEMO.release()
+    with django_db_blocker.unblock():
+        teardown_databases(made, verbosity=0)
+
+
+@pytest.fixture
+def demo_county(_demo_database, django_db_blocker):
+    """The demo county without the registry's members: the counts `load_demo` returned."""
+    yield from _DEMO.use(django_db_blocker, registry=False)
+
+
+@pytest.fixture
+def demo_registry(_demo_database, django_db_blocker):
+    """The demo county with its registry of 57,655 members."""
+    yield from _DEMO.use(django_db_blocker, registry=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # As xdist's worker does for an `xdist_group` mark under --dist loadgroup: the group in the id.
+    grouped = bool(getattr(config.option, "loadgroup", False))
+    for item in items:
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("demo_county"))
+            if grouped and not item.nodeid.endswith("@demo_county"):
+                _regroup(item, f"{item.nodeid}@demo_county")
+
+
+def _regroup(item, nodeid: str) -> None:
+    """Give the item the id xdist's loadgroup scheduler reads its group from. (xdist 3.8 sets
+    `_nodeid`, which pytest 9 no longer reads: its marks alone group nothing.)"""
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    else:  # pragma: no cover - pytest before 9
+        item._nodeid = nodeid
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _DEMO.counts is not None and (nextitem is None or not DEMO_FIXTURES & set(nextitem.fixturenames)):
+        _DEMO.release()

@@ -8,6 +8,7 @@ the outsider's name.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import pkgutil
@@ -46,6 +47,56 @@ def _matrix() -> dict[str, Case]:
 
 URLS = {k: v for k, v in _collect().items() if not v.startswith(SKIP_PREFIXES)}
 MATRIX = _matrix()
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The tree, the personas and one session each, logged in through the real login page, built
+    once for the module (on each xdist worker) as Django's setUpTestData does: in a transaction
+    rolled back when the module ends. Every test runs inside it in its own savepoint (the `db`
+    fixture), so what a request writes is gone before the next test."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from tests.conftest import PASSWORD, _build_tree, _make_personas
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = _build_tree()
+        users = _make_personas(tree)
+        sessions = {}
+        for name in users:
+            client = Client()
+            response = client.post("/accounts/login/", {"username": name, "password": PASSWORD})
+            assert response.status_code == 302, f"login of {name} failed: {response.status_code}"
+            sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        yield tree, users, sessions
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def tree(_world, db):
+    from django.core.cache import cache
+
+    cache.clear()  # nothing a previous test's request cached survives its rollback
+    return copy.deepcopy(_world[0])
+
+
+@pytest.fixture
+def personas(_world, tree):
+    return copy.deepcopy(_world[1])
+
+
+@pytest.fixture
+def login_as(_world, personas):
+    """A client with the persona's session from the module's logins."""
+    from django.conf import settings
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = _world[2][name]
+        return client
+
+    return make
 
 
 def _token_for(user) -> str:

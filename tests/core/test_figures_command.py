@@ -7,10 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from gefeng.core import demo
 from gefeng.orgs.models import Kind, OrgNode
-
-pytestmark = pytest.mark.django_db
 
 YEAR_END = dt.date(2020, 12, 31)
 
@@ -27,8 +24,7 @@ def at_year_end(kind: str, root: OrgNode | None = None) -> int:
 
 
 @pytest.fixture
-def county():
-    demo.load_demo(registry=False)
+def county(demo_county):
     return OrgNode.objects.get(parent__isnull=True)
 
 

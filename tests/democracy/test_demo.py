@@ -4,22 +4,18 @@ workers, a 会员会议 every month, an 扩大会议 every quarter, a yearly con
 
 from __future__ import annotations
 
-import pytest
-
 from gefeng.core import demo, figures
 from gefeng.democracy import services
 from gefeng.democracy.models import Ballot, Congress, DocumentVersion, Meeting, Motion, Proposal, VoteCast
 from gefeng.orgs.models import OrgNode
-
-pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> list[tuple]:
     return list(Motion.objects.order_by("meeting__date", "order").values_list("title", "passed", "cast", "reason"))
 
 
-def test_demo_pilot_enterprise():
-    counts = demo.load_demo(registry=False)
+def test_demo_pilot_enterprise(demo_county):
+    counts = demo_county
     assert counts["democracy_representatives"] == 26
     pilot = Congress.objects.get(org__code="91320322710079198U")
     assert pilot.ratio_per == 10 and pilot.employee_count == 260

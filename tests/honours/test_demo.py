@@ -14,14 +14,12 @@ from gefeng.honours.models import Campaign, Honour, Nomination, Objection
 from gefeng.members.models import Member
 from gefeng.orgs.models import OrgNode
 
-pytestmark = pytest.mark.django_db
-
 EXPECTED = {"劳动模范": 66, "先进集体": 29, "十佳文明职工": 20, "文明职工": 80, "五一文明示范岗": 20, "五一文明岗": 40}
 
 
 @pytest.fixture
-def loaded():
-    return demo.load_demo(registry=False)
+def loaded(demo_county):
+    return demo_county
 
 
 def test_2020_figures(loaded):

@@ -200,8 +200,13 @@ def world(tree: Any) -> World:
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
-    """Photos of each test in its own folder: DATA_DIR and the default storage (DATA_DIR/media)."""
+def _data_dir(request, settings, tmp_path):
+    """Photos of each test in its own folder: DATA_DIR and the default storage (DATA_DIR/media).
+    (Not for the shared demo county, whose files stay where it was loaded.)"""
+    from tests.conftest import DEMO_FIXTURES
+
+    if DEMO_FIXTURES & set(request.fixturenames):
+        return
     settings.DATA_DIR = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,

@@ -5,23 +5,15 @@ and circulated 学习强国 rounds with rates against the registry, the bus comp
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from gefeng.core import demo, figures
+from gefeng.core import figures
 from gefeng.learning.models import Contest, Position, ResultImport, Round, RoundStatus
 from gefeng.orgs.models import OrgNode
 
-pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        counts = demo.load_demo(registry=True)
-        yield counts
-        with transaction.atomic():
-            for part in reversed(demo._all_parts()):
-                part.clear()
+@pytest.fixture
+def loaded(demo_registry):
+    return demo_registry
 
 
 def test_the_account_figures(loaded):

@@ -3,17 +3,13 @@ ceremony and 签约企业 120家, made by this app's services; deterministic, an
 
 from __future__ import annotations
 
-import pytest
-
 from gefeng.core import demo, figures
 from gefeng.orgs.models import OrgNode
 from gefeng.rights.models import Campaign, Case, CaseStatus, Contract, ContractStatus, Target
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_spring_campaign_2021():
-    counts = demo.load_demo(registry=False)
+def test_demo_spring_campaign_2021(demo_county):
+    counts = demo_county
     assert counts["yaoyue_signed_2021"] == 120 and counts["contracts_deemed"] == 20
     county = OrgNode.objects.get(code="320322")
     got = figures.compute(county, 2021)

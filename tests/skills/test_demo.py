@@ -4,13 +4,9 @@ ten-industry campaign with the pictured contests, and the 2021 plan's 结对师�
 
 from __future__ import annotations
 
-import pytest
-
 from gefeng.core import demo, figures
 from gefeng.orgs.models import OrgNode
 from gefeng.skills.models import Competition, CompStatus, Entry, Industry, Patent, Proposal, ProposalStatus
-
-pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> list[tuple]:
@@ -19,8 +15,8 @@ def _snapshot() -> list[tuple]:
     )
 
 
-def test_demo_reproduces_the_account():
-    counts = demo.load_demo(registry=False)
+def test_demo_reproduces_the_account(demo_county):
+    counts = demo_county
     assert counts["competitions_2020"] == 6
     county = OrgNode.objects.get(code="320322")
     y2020, y2021 = figures.compute(county, 2020), figures.compute(county, 2021)

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from gefeng.core import demo, figures
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.supervision.models import Circular, Evaluation, Meeting, PilotEnterprise, Task, UnitScore
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_has_the_meeting_the_supervision_and_8_advanced_units():
-    counts = demo.load_demo(registry=False)
+def test_demo_has_the_meeting_the_supervision_and_8_advanced_units(demo_county):
+    counts = demo_county
     assert counts["supervision_advanced_units"] == 8
     meeting = Meeting.objects.get()
     assert meeting.held_on == dt.date(2021, 6, 29) and meeting.units.count() == 13
@@ -37,12 +33,11 @@ def test_demo_has_the_meeting_the_supervision_and_8_advanced_units():
     assert list(UnitScore.objects.order_by("unit__path").values_list("unit__short_name", "total", "rank")) == first
 
 
-def test_demo_scores_agree_with_the_services_arithmetic():
+def test_demo_scores_agree_with_the_services_arithmetic(demo_county):
     from django.db import transaction
 
     from gefeng.supervision import services
 
-    demo.load_demo(registry=False)
     evaluation = Evaluation.objects.get()
     before = list(UnitScore.objects.order_by("pk").values_list("total", "rank", "advanced", "bonus", "deduction"))
     with transaction.atomic():

@@ -121,7 +121,7 @@ class _People:
             p = self.factory.person(born_between=born)
             self.n += 1
             try:
-                return member_services.member_join(
+                made = member_services.member_join(
                     actor=SYSTEM,
                     union=union,
                     data={
@@ -137,7 +137,19 @@ class _People:
                 )
             except ValidationError:
                 continue
+            _hired(union)
+            return made
         raise RuntimeError("no free person")
+
+
+def _hired(union: OrgNode) -> None:
+    """The person made for the demo is a new hand of the enterprise: its head count grows with
+    its active members, so no enterprise has more members than employees."""
+    ent = union.parent
+    if ent is None or ent.kind != Kind.ENTERPRISE:
+        return
+    active = Member.objects.filter(enterprise=ent, status="active").count()
+    OrgNode.objects.filter(pk=ent.pk, employee_count__lt=active).update(employee_count=active)
 
 
 def _unions() -> list[OrgNode]:

@@ -43,7 +43,7 @@ def _context(actor: Any, profile: Any) -> dict[str, Any] | None:
 def register() -> None:
     sections.register(
         sections.ProfileSection(
-            key="skills",
+            key="growth",
             label=_("技能与创新"),
             template="skills/_talent_section.html",
             order=40,
