@@ -220,6 +220,9 @@ class _SharedDemo:
                 if self.registry:
                     clear_registry()
             call_command("flush", interactive=False, verbosity=0)
+        self.forget()
+
+    def forget(self) -> None:
         self.counts = self.registry = None
         import shutil
 
@@ -263,6 +266,8 @@ def demo_registry(_demo_database, django_db_blocker):
 def pytest_collection_modifyitems(config, items):
     # As xdist's worker does for an `xdist_group` mark under --dist loadgroup: the group in the id.
     grouped = bool(getattr(config.option, "loadgroup", False))
+    # The county without the registry first, then with it: one load of each.
+    items.sort(key=lambda i: "demo_registry" in getattr(i, "fixturenames", ()))
     for item in items:
         if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("demo_county"))
@@ -284,5 +289,9 @@ def _regroup(item, nodeid: str) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if _DEMO.counts is not None and (nextitem is None or not DEMO_FIXTURES & set(nextitem.fixturenames)):
+    if _DEMO.counts is None:
+        return
+    if nextitem is None:  # the run is over and its test database already gone with it
+        _DEMO.forget()
+    elif not DEMO_FIXTURES & set(nextitem.fixturenames):
         _DEMO.release()

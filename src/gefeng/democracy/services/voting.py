@@ -202,6 +202,20 @@ def vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> Cast:
         raise ValidationError("您已对该事项投过票，每位代表只能投一次。") from None
 
 
+def _status_shared(motion: Motion) -> str:
+    """The motion's status under a share lock on its row (PostgreSQL): votes share it with each
+    other, a close (FOR UPDATE) waits for the votes in flight, and a vote that comes during a
+    close waits for it and then reads "closed". The foreign key of the vote's record would lock
+    the row too late: Django makes it deferred, checked at commit, after the ballot is taken.
+    (SQLite runs the whole transaction under its write lock: the plain read is current.)"""
+    if connection.vendor != "postgresql":
+        return Motion.objects.filter(pk=motion.pk).values_list("status", flat=True).get()
+    table = connection.ops.quote_name(Motion._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [motion.pk])  # noqa: S608
+        return cur.fetchone()[0]
+
+
 @transaction.atomic
 def _vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> Cast:
     pk = int(motion_id) if str(motion_id).isdigit() and len(str(motion_id)) < 12 else 0
@@ -218,17 +232,12 @@ def _vote_cast(*, actor: Any, motion_id: Any, choices: list[Any]) -> Cast:
     )
     if seat is None:
         raise PermissionDenied  # not a representative of this congress
-    if motion.status != MotionStatus.OPEN:
+    if _status_shared(motion) != MotionStatus.OPEN:
         raise ValidationError("该事项不在表决中（未开始或已结束）。")
     if not seat[1]:
         raise ValidationError("请先签到再投票。")
     picked = _clean_choices(motion, choices)
     VoteCast.objects.create(motion=motion, representative_id=seat[0], channel=Channel.PHONE)
-    # The insert above holds a key-share lock on the motion row (PostgreSQL): a close waits for
-    # this vote, or this vote sees the close, so read the status again after it. (SQLite runs the
-    # whole transaction under its write lock, so the first read is already current.)
-    if connection.vendor != "sqlite" and not Motion.objects.filter(pk=motion.pk, status=MotionStatus.OPEN).exists():
-        raise ValidationError("表决已结束。")
     receipt = _receipt()
     free = Ballot.objects.filter(motion=motion, filled=False)
     fill = {
