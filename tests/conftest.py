@@ -15,7 +15,12 @@ The tree (codes are checksum-valid and fictional where the demo uses them too):
 
 from __future__ import annotations
 
+import copy
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -152,8 +157,6 @@ class _SharedDemo:
         self.blocker = None
 
     def use(self, blocker, *, registry: bool):
-        import copy
-
         from django.core.cache import cache
         from django.db import connection, transaction
 
@@ -181,10 +184,6 @@ class _SharedDemo:
     # A test that loads the demo again deletes the files of the shared county (circulars, photos)
     # with its rows; the rows come back with the rollback, the files from this copy.
     def _keep_files(self) -> None:
-        import shutil
-        import tempfile
-        from pathlib import Path
-
         from django.conf import settings
 
         self.media = Path(settings.DATA_DIR) / "media"
@@ -193,9 +192,6 @@ class _SharedDemo:
             shutil.copytree(self.media, self.kept, dirs_exist_ok=True)
 
     def _restore_files(self) -> None:
-        import os
-        import shutil
-
         for folder, _dirs, files in os.walk(self.kept):
             rel = os.path.relpath(folder, self.kept)
             for name in files:
@@ -224,8 +220,6 @@ class _SharedDemo:
 
     def forget(self) -> None:
         self.counts = self.registry = None
-        import shutil
-
         shutil.rmtree(self.kept, ignore_errors=True)
 
 

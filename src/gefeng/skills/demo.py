@@ -28,7 +28,7 @@ from gefeng.accounts.models import User
 from gefeng.core.actors import SYSTEM
 from gefeng.core.people import PersonFactory
 from gefeng.members import services as member_services
-from gefeng.members.models import Member, MembershipEvent
+from gefeng.members.models import Member, MembershipEvent, Status
 from gefeng.orgs.models import Kind, OrgNode
 from gefeng.skills import services
 from gefeng.skills.models import (
@@ -148,7 +148,7 @@ def _hired(union: OrgNode) -> None:
     ent = union.parent
     if ent is None or ent.kind != Kind.ENTERPRISE:
         return
-    active = Member.objects.filter(enterprise=ent, status="active").count()
+    active = Member.objects.filter(enterprise=ent, status=Status.ACTIVE).count()
     OrgNode.objects.filter(pk=ent.pk, employee_count__lt=active).update(employee_count=active)
 
 
